@@ -1,0 +1,2 @@
+// Public API of src/backend: re-exports only.
+export {};

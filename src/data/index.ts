@@ -1,0 +1,2 @@
+// Public API of src/data: re-exports only.
+export * from './types';

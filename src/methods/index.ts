@@ -1,0 +1,2 @@
+// Public API of src/methods: re-exports only.
+export {};

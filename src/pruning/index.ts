@@ -1,0 +1,2 @@
+// Public API of src/pruning: re-exports only.
+export {};

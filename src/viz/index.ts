@@ -1,0 +1,2 @@
+// Public API of src/viz: re-exports only.
+export {};
