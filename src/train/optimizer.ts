@@ -1,0 +1,204 @@
+/**
+ * The optimizer contract and its shared machinery: named variables, explicit serialisable
+ * state (slot tensors per parameter, step counters, hyper-parameters), and per-parameter
+ * update masks that freeze entries exactly.
+ *
+ * Update masks vs gradient masks. A *gradient* mask ({@link maskGradients}) multiplies the
+ * gradient before the step; with momentum or Adam moments left over from earlier steps a
+ * weight with a zero gradient still moves (methods.md §6, pitfall P1). An *update* mask
+ * ({@link Optimizer.setUpdateMask}) selects, entry by entry, between the updated value and the
+ * old one (`tf.where`), so a frozen entry keeps its exact bits whatever the optimizer state.
+ * Its slots (momentum, moments) are frozen too: a frozen entry behaves as if it were not in
+ * the optimizer at all.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { expectInRange, expectSameShape, InvalidArgumentError, UnknownNameError } from '../errors';
+
+/** Names of the optimizers TicketLab implements. */
+export type OptimizerKind = 'sgd' | 'adam';
+
+/**
+ * A snapshot of an optimizer's state, enough to continue training bit-identically.
+ * `slots` keys are `slot/param` (`m/fc1/kernel`, `momentum/head/main/0/kernel`); slot names
+ * never contain `/`. Tensors returned by {@link Optimizer.getState} belong to the caller.
+ */
+export interface OptimizerState {
+  readonly kind: OptimizerKind;
+  readonly learningRate: number;
+  /** Hyper-parameters other than the learning rate (momentum, betas, ...), JSON-safe. */
+  readonly hyper: Readonly<Record<string, number>>;
+  /** Number of updates applied to each parameter so far (Adam bias correction uses it). */
+  readonly steps: Readonly<Record<string, number>>;
+  readonly slots: ReadonlyMap<string, tf.Tensor>;
+}
+
+/** An optimizer over a fixed map of named variables. */
+export interface Optimizer {
+  readonly kind: OptimizerKind;
+  /** Current learning rate; schedules set it between epochs. */
+  learningRate: number;
+  /** The variables it updates, by name. */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  /**
+   * Applies one update. `grads` is keyed like `variables`; parameters without a gradient are
+   * left alone, slots included (as in PyTorch, a head not in the graph is not decayed). Does
+   * not dispose `grads`.
+   */
+  applyGradients(grads: ReadonlyMap<string, tf.Tensor>): void;
+  /**
+   * Freezes entries of one parameter: where `mask` is 0 the weight and its slots never change;
+   * where 1 they update normally. Any dtype; copied (the caller keeps its mask). `null` clears.
+   * @throws InvalidArgumentError for an unknown name; ShapeMismatchError for a wrong shape.
+   */
+  setUpdateMask(name: string, mask: tf.Tensor | null): void;
+  /** Copies of the state; the caller disposes `slots`. */
+  getState(): OptimizerState;
+  /** Replaces the state with copies of `state`'s tensors. @throws on kind, name or shape mismatch. */
+  setState(state: OptimizerState): void;
+  /** Frees slots and masks (not the variables). */
+  dispose(): void;
+}
+
+/**
+ * One optimizer's update rule as pure tensor math, called inside a tidy scope.
+ * @internal
+ */
+export interface _UpdateRule {
+  readonly kind: OptimizerKind;
+  readonly slotNames: readonly string[];
+  readonly hyper: Readonly<Record<string, number>>;
+  /** New weight and new slots (same order as `slotNames`) from the old ones; `step` is 1-based. */
+  update(
+    weight: tf.Tensor,
+    grad: tf.Tensor,
+    slots: readonly tf.Tensor[],
+    step: number,
+    learningRate: number,
+  ): { weight: tf.Tensor; slots: tf.Tensor[] };
+}
+
+/** Checks a learning rate. */
+export function _expectLearningRate(fn: string, value: unknown): number {
+  return expectInRange(fn, 'learningRate', value, { min: 0, minInclusive: false, hint: 'Try 1e-3 for Adam, 0.01 for SGD.' });
+}
+
+/**
+ * Builds an {@link Optimizer} from an update rule: slot bookkeeping, update masks, state I/O.
+ * @internal
+ */
+export function _slotOptimizer(
+  fn: string,
+  variables: ReadonlyMap<string, tf.Variable>,
+  rule: _UpdateRule,
+  learningRate: number,
+): Optimizer {
+  const vars = new Map(variables);
+  const slots = new Map<string, tf.Tensor[]>(); // param → slot tensors, created on first update
+  const steps = new Map<string, number>();
+  const masks = new Map<string, tf.Tensor>(); // param → bool mask, true = trainable
+  let lr = _expectLearningRate(fn, learningRate);
+
+  const expectParam = (where: string, name: string): tf.Variable => {
+    const v = vars.get(name);
+    if (v === undefined) {
+      throw new InvalidArgumentError(
+        `${fn}.${where}: no parameter named "${name}". Known: ${[...vars.keys()].slice(0, 8).join(', ')}${vars.size > 8 ? ', …' : ''}.`,
+      );
+    }
+    return v;
+  };
+
+  const disposeSlots = (): void => {
+    for (const list of slots.values()) tf.dispose(list);
+    slots.clear();
+  };
+
+  return {
+    kind: rule.kind,
+    variables: vars,
+    get learningRate() {
+      return lr;
+    },
+    set learningRate(value: number) {
+      lr = _expectLearningRate(`${fn}.learningRate`, value);
+    },
+
+    applyGradients(grads) {
+      for (const [name, grad] of grads) {
+        const variable = expectParam('applyGradients', name);
+        const step = (steps.get(name) ?? 0) + 1;
+        const old = slots.get(name) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(variable)));
+        const fresh = tf.tidy(() => {
+          const out = rule.update(variable, grad, old, step, lr);
+          const mask = masks.get(name);
+          const weight = mask ? tf.where(mask, out.weight, variable) : out.weight;
+          variable.assign(weight);
+          return out.slots.map((s, i) => tf.keep(mask ? tf.where(mask, s, old[i]) : s));
+        });
+        tf.dispose(old);
+        slots.set(name, fresh);
+        steps.set(name, step);
+      }
+    },
+
+    setUpdateMask(name, mask) {
+      const variable = expectParam('setUpdateMask', name);
+      tf.dispose(masks.get(name));
+      masks.delete(name);
+      if (mask === null) return;
+      expectSameShape(`${fn}.setUpdateMask`, `mask for "${name}"`, mask.shape, variable.shape);
+      masks.set(name, tf.tidy(() => tf.cast(mask, 'bool')));
+    },
+
+    getState() {
+      const out = new Map<string, tf.Tensor>();
+      for (const [name, list] of slots) list.forEach((t, i) => out.set(`${rule.slotNames[i]}/${name}`, tf.clone(t)));
+      return { kind: rule.kind, learningRate: lr, hyper: { ...rule.hyper }, steps: Object.fromEntries(steps), slots: out };
+    },
+
+    setState(state) {
+      if (state.kind !== rule.kind) {
+        throw new InvalidArgumentError(`${fn}.setState: state is for "${state.kind}"; this optimizer is "${rule.kind}". Create a ${state.kind} optimizer instead.`);
+      }
+      for (const [key, value] of Object.entries(rule.hyper)) {
+        if (state.hyper[key] !== value) {
+          throw new InvalidArgumentError(`${fn}.setState: ${key} is ${value} here but ${state.hyper[key]} in the state. Create the optimizer with the saved options.`);
+        }
+      }
+      const incoming = new Map<string, tf.Tensor[]>();
+      for (const [key, tensor] of state.slots) {
+        const cut = key.indexOf('/');
+        const slot = key.slice(0, cut);
+        const name = key.slice(cut + 1);
+        const index = rule.slotNames.indexOf(slot);
+        if (cut < 0 || index < 0) {
+          throw new UnknownNameError(`${fn}.setState: unknown slot key "${key}"; expected "<${rule.slotNames.join('|')}>/<parameter>".`);
+        }
+        const variable = expectParam('setState', name);
+        expectSameShape(`${fn}.setState`, `slot "${key}"`, tensor.shape, variable.shape);
+        const list = incoming.get(name) ?? [];
+        list[index] = tensor;
+        incoming.set(name, list);
+      }
+      for (const [name, list] of incoming) {
+        if (list.filter((t) => t !== undefined).length !== rule.slotNames.length) {
+          throw new InvalidArgumentError(`${fn}.setState: parameter "${name}" needs slots ${rule.slotNames.join(', ')}; some are missing.`);
+        }
+      }
+      disposeSlots();
+      for (const [name, list] of incoming) slots.set(name, list.map((t) => tf.keep(tf.clone(t))));
+      steps.clear();
+      for (const [name, count] of Object.entries(state.steps)) {
+        expectParam('setState', name);
+        steps.set(name, expectInRange(`${fn}.setState`, `steps["${name}"]`, count, { min: 0, integer: true }));
+      }
+      lr = _expectLearningRate(`${fn}.setState`, state.learningRate);
+    },
+
+    dispose() {
+      disposeSlots();
+      tf.dispose([...masks.values()]);
+      masks.clear();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Stochastic gradient descent with momentum and L2 weight decay, PyTorch `torch.optim.SGD`
+ * semantics (dampening 0, Nesterov off), as used by the lifelong-tickets base learner
+ * (methods.md §2.2: lr 0.01, momentum 0.9, weight decay 5e-4):
+ *
+ *   g ← ∇W + λ·W;   b ← μ·b + g   (b starts at 0, so the first b = g);   W ← W − lr·b
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { expectInRange } from '../errors';
+import { _slotOptimizer, type Optimizer } from './optimizer';
+
+/** Options of {@link sgd}. */
+export interface SgdOptions {
+  /** Step size, > 0. */
+  readonly learningRate: number;
+  /** Momentum μ in [0, 1). Default 0 (plain SGD, no slot). */
+  readonly momentum?: number;
+  /** L2 weight decay λ ≥ 0 added to the gradient. Default 0. */
+  readonly weightDecay?: number;
+}
+
+/**
+ * Creates an SGD optimizer over named variables. Dispose it when the task ends.
+ * @throws InvalidArgumentError for an out-of-range option.
+ * @example
+ * ```ts
+ * const opt = sgd(net.params, { learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4 });
+ * ```
+ */
+export function sgd(variables: ReadonlyMap<string, tf.Variable>, options: SgdOptions): Optimizer {
+  const momentum = expectInRange('sgd', 'momentum', options.momentum ?? 0, { min: 0, max: 1, maxInclusive: false });
+  const weightDecay = expectInRange('sgd', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
+  return _slotOptimizer(
+    'sgd',
+    variables,
+    {
+      kind: 'sgd',
+      slotNames: momentum > 0 ? ['momentum'] : [],
+      hyper: { momentum, weightDecay },
+      update(weight, grad, slots, _step, learningRate) {
+        const g = weightDecay > 0 ? tf.add(grad, tf.mul(weight, weightDecay)) : grad;
+        const direction = momentum > 0 ? tf.add(tf.mul(slots[0], momentum), g) : g;
+        return {
+          weight: tf.sub(weight, tf.mul(direction, learningRate)),
+          slots: momentum > 0 ? [direction] : [],
+        };
+      },
+    },
+    options.learningRate,
+  );
+}
