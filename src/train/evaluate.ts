@@ -46,22 +46,27 @@ export async function evaluate(
   const forward = { training: false, weight: options.weight, branch: options.branch, concatUpTo: options.concatUpTo };
   let sums = tf.zeros([2]); // [summed loss, correct]
   let count = 0;
-  for (const batch of batches(batchSize)) {
-    try {
-      const next = tf.tidy(() => {
-        const logits = network.logits(batch.x, index, forward);
-        const stats = tf.stack([crossEntropy(logits, batch.y, 'sum'), tf.cast(countCorrect(logits, batch.y), 'float32')]);
-        return tf.add(sums, stats);
-      });
-      sums.dispose();
-      sums = next;
-      count += batch.x.shape[0];
-    } finally {
-      tf.dispose([batch.x, batch.y]);
+  let loss = 0;
+  let correct = 0;
+  try {
+    for (const batch of batches(batchSize)) {
+      try {
+        const next = tf.tidy(() => {
+          const logits = network.logits(batch.x, index, forward);
+          const stats = tf.stack([crossEntropy(logits, batch.y, 'sum'), tf.cast(countCorrect(logits, batch.y), 'float32')]);
+          return tf.add(sums, stats);
+        });
+        sums.dispose();
+        sums = next;
+        count += batch.x.shape[0];
+      } finally {
+        tf.dispose([batch.x, batch.y]);
+      }
     }
+    [loss, correct] = await sums.data();
+  } finally {
+    sums.dispose();
   }
-  const [loss, correct] = await sums.data();
-  sums.dispose();
   if (count === 0) throw new InvalidArgumentError(`evaluate: the batch factory for task ${index} yielded no samples. Check the split.`);
   return { loss: loss / count, accuracy: (100 * correct) / count, count };
 }

@@ -10,6 +10,13 @@ import { Rng } from '../../src/random';
 
 let netCounter = 0;
 
+function toVariable(values: Float32Array, shape: number[], name: string): tf.Variable {
+  const initial = tf.tensor(values, shape);
+  const v = tf.variable(initial, true, name);
+  initial.dispose();
+  return v;
+}
+
 /** The subset of {@link Network} the training engine relies on. */
 export type TinyNet = Pick<Network, 'params' | 'logits' | 'dispose'> & {
   /** Adds a head of `width` outputs, initialised from `rng`; returns its task index. */
@@ -24,7 +31,7 @@ export function tinyMlp(seed: number, hidden = 8): TinyNet {
   const make = (name: string, shape: number[], fanIn: number): void => {
     const bound = 1 / Math.sqrt(fanIn);
     const values = rng.fillUniform(new Float32Array(shape.reduce((a, b) => a * b, 1)), -bound, bound);
-    params.set(name, tf.variable(tf.tensor(values, shape), true, `tiny${id}/${name}`));
+    params.set(name, toVariable(values, shape, `tiny${id}/${name}`));
   };
   make('fc1/kernel', [4, hidden], 4);
   make('fc1/bias', [hidden], 4);
@@ -34,7 +41,7 @@ export function tinyMlp(seed: number, hidden = 8): TinyNet {
     addHead(width: number, headRng: Rng) {
       const bound = 1 / Math.sqrt(hidden);
       const values = headRng.fillUniform(new Float32Array(hidden * width), -bound, bound);
-      params.set(`head/main/${heads}/kernel`, tf.variable(tf.tensor(values, [hidden, width]), true, `tiny${id}/head/${heads}`));
+      params.set(`head/main/${heads}/kernel`, toVariable(values, [hidden, width], `tiny${id}/head/${heads}`));
       return heads++;
     },
     logits(x: tf.Tensor4D, task: number, options: ForwardOptions & { readonly branch?: string; readonly concatUpTo?: boolean }) {
