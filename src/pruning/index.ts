@@ -1,2 +1,5 @@
 // Public API of src/pruning: re-exports only.
-export {};
+export * from './mask';
+export * from './select-kth';
+export * from './top-c';
+export * from './magnitude-prune';

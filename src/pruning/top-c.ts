@@ -1,0 +1,101 @@
+/**
+ * WSN's layer-wise top-c subnetwork selection (Kang et al., ICML 2022, §3.2, Eq. 3; official
+ * code `percentile()` + `GetSubnetFaster`) [methods.md §1.3–1.4]:
+ * - rank index k = 1 + round((1 − c)(n − 1)) (1-based) over a = |s| flattened, n = numel;
+ * - threshold τ = k-th smallest a; mask m = 1 where a ≥ τ (ties at τ are kept, so at least
+ *   n − k + 1 ≈ c·n entries);
+ * - backward: straight-through, the selection is the identity to |s|, so
+ *   ∂L/∂s = sign(s) ⊙ ∂L/∂m and, with W_eff = W ⊙ m, ∂L/∂s = sign(s) ⊙ W ⊙ ∂L/∂W_eff.
+ * The threshold is found by quickselect on a host copy of |s| (no full sort, P2).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { expectInRange, InvalidArgumentError } from '../errors';
+import { selectKth } from './select-kth';
+
+/** Python's round(): halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function checkKeep(fn: string, keepFraction: number): void {
+  expectInRange(fn, 'keepFraction', keepFraction, {
+    min: 0,
+    max: 1,
+    minInclusive: false,
+    hint: 'keepFraction is the kept share c (WSN’s --sparsity flag), e.g. 0.03 … 0.5.',
+  });
+}
+
+/**
+ * WSN's 1-based rank k = 1 + round((1 − c)(n − 1)) of the threshold among n sorted values.
+ * @throws InvalidArgumentError for c outside (0, 1] or n < 1
+ * @example
+ * ```ts
+ * topCRank(78400, 0.03); // 76048: keeps 78400 − 76048 + 1 = 2353 weights
+ * ```
+ */
+export function topCRank(n: number, keepFraction: number): number {
+  checkKeep('topCRank', keepFraction);
+  expectInRange('topCRank', 'n', n, { min: 1, integer: true });
+  return 1 + roundHalfEven((1 - keepFraction) * (n - 1));
+}
+
+/**
+ * The top-c threshold τ of non-negative values (e.g. |scores|): their k-th smallest, with k
+ * from {@link topCRank}. Does not modify `magnitudes`.
+ * @example
+ * ```ts
+ * topCThreshold(Float32Array.of(0.1, 0.4, 0.3, 0.2), 0.5); // 0.3 (k = 1 + round(1.5) = 3)
+ * ```
+ */
+export function topCThreshold(magnitudes: ArrayLike<number>, keepFraction: number): number {
+  const k = topCRank(magnitudes.length, keepFraction);
+  return selectKth(Float32Array.from(magnitudes), k);
+}
+
+/**
+ * The host top-c mask of scores: 1 where |s| ≥ τ (ties kept), e.g. WSN's stored task mask
+ * m_t from the restored scores [methods.md §1.6].
+ * @example
+ * ```ts
+ * topCMask(Float32Array.of(-0.4, 0.1, 0.3, -0.2), 0.5); // Uint8Array [1, 0, 1, 0]
+ * ```
+ */
+export function topCMask(scores: ArrayLike<number>, keepFraction: number): Uint8Array {
+  const magnitudes = Float32Array.from(scores, Math.abs);
+  const tau = topCThreshold(magnitudes, keepFraction);
+  const bits = new Uint8Array(magnitudes.length);
+  for (let i = 0; i < bits.length; i++) bits[i] = magnitudes[i] >= tau ? 1 : 0;
+  return bits;
+}
+
+/**
+ * The differentiable top-c mask of a score tensor: forward the 0/1 float32 mask of
+ * {@link topCMask}, backward the straight-through gradient ∂L/∂s = sign(s) ⊙ ∂L/∂m. Use it as
+ * `W_eff = W ⊙ topCMaskSTE(s, c)` inside a forward `weight` hook. Reads |s| to the host once
+ * per call (for τ). The result belongs to the caller's tidy scope.
+ * @throws InvalidArgumentError for c outside (0, 1] or a non-float score
+ * @example
+ * ```ts
+ * const weight = (info, w) => info.maskable ? tf.mul(w, topCMaskSTE(scores.get(info.name)!, 0.1)) : w;
+ * ```
+ */
+export function topCMaskSTE(score: tf.Tensor, keepFraction: number): tf.Tensor {
+  checkKeep('topCMaskSTE', keepFraction);
+  if (score.dtype !== 'float32') {
+    throw new InvalidArgumentError(`topCMaskSTE: score must be float32; got ${score.dtype}. Initialise scores with kaimingUniform().`);
+  }
+  const forward = (s: tf.Tensor, save: tf.GradSaveFunc) => {
+    const magnitudes = tf.abs(s);
+    // dataSync() may hand back the backend's own storage: topCThreshold copies before selecting.
+    const tau = topCThreshold(magnitudes.dataSync() as Float32Array, keepFraction);
+    save([s]);
+    return {
+      value: tf.cast(tf.greaterEqual(magnitudes, tf.scalar(tau)), 'float32'),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])),
+    };
+  };
+  // customGrad's declared type mixes tensors and the save function in one rest parameter.
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0])(score);
+}
