@@ -1,0 +1,217 @@
+/**
+ * Live training progress for notebooks: a status line (task i/T, epoch, loss, accuracy,
+ * throughput, ETA) and an optional live chart (loss and accuracy per epoch, accuracy matrix so
+ * far), each one output updated in place through its display id (`update_display_data`) at a
+ * bounded rate. Feed it src/train's progress events.
+ */
+import { DisplayHandle, MimeBundle, display, newDisplayId } from './display';
+import { escapeHtml } from './html';
+import { PlotlyFigure, claimPlotlyEmbedding, plotlyHtml } from './plotly';
+import { Throttle } from './throttle';
+
+/** One progress event, as src/train emits it (task and epoch are 0-based). */
+export interface ProgressEvent {
+  task: number;
+  epoch: number;
+  step: number;
+  loss: number;
+  accuracy?: number;
+  /** examples per second */
+  throughput?: number;
+  /** seconds left */
+  eta?: number;
+}
+
+/** Options of {@link progress}. */
+export interface ProgressOptions {
+  /** Number of tasks (shown as i/T). */
+  tasks?: number;
+  /** Epochs per task. */
+  epochs?: number;
+  /** Steps per epoch (for the bar). */
+  steps?: number;
+  /** Title above the bar. */
+  title?: string;
+  /** Also show a live chart. Default false. */
+  chart?: boolean;
+  /** Minimum ms between status updates. Default 250. */
+  minIntervalMs?: number;
+  /** Minimum ms between chart redraws. Default 2000. */
+  chartIntervalMs?: number;
+  /** Time source (tests). */
+  clock?: () => number;
+}
+
+/** Per-epoch history point kept for the chart. */
+export interface EpochPoint {
+  task: number;
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+}
+
+function fmt(x: number | undefined, digits = 4): string {
+  return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+}
+
+/** Seconds as `1h02m`, `3m05s` or `12s`. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** A live progress display; create with {@link progress}. */
+export class ProgressDisplay {
+  readonly status: DisplayHandle;
+  readonly chart: DisplayHandle | null;
+  private last: ProgressEvent | null = null;
+  private readonly history: EpochPoint[] = [];
+  private matrix: number[][] = [];
+  private readonly statusThrottle: Throttle;
+  private readonly chartThrottle: Throttle;
+  private readonly carriesPlotlyJs: boolean;
+  private finished = false;
+
+  /** @internal use {@link progress} */
+  constructor(private readonly options: ProgressOptions) {
+    const clock = options.clock ?? Date.now;
+    this.status = display(this.statusBundle(), { displayId: newDisplayId() });
+    this.statusThrottle = new Throttle(() => this.status.update(this.statusBundle()), options.minIntervalMs ?? 250, clock);
+    if (options.chart) {
+      this.carriesPlotlyJs = claimPlotlyEmbedding('auto');
+      this.chart = display(this.chartBundle(this.carriesPlotlyJs), { displayId: newDisplayId() });
+    } else {
+      this.carriesPlotlyJs = false;
+      this.chart = null;
+    }
+    this.chartThrottle = new Throttle(() => this.chart?.update(this.chartBundle(false)), options.chartIntervalMs ?? 2000, clock);
+  }
+
+  /** Records an event and redraws (throttled). */
+  update(event: ProgressEvent): void {
+    const prev = this.last;
+    this.last = event;
+    const point: EpochPoint = { task: event.task, epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
+    const tail = this.history[this.history.length - 1];
+    if (tail && tail.task === event.task && tail.epoch === event.epoch) this.history[this.history.length - 1] = point;
+    else this.history.push(point);
+    this.statusThrottle.request();
+    if (this.chart && (!prev || prev.epoch !== event.epoch || prev.task !== event.task)) this.chartThrottle.request();
+  }
+
+  /** Sets the accuracy matrix so far (`R[i][j]`: accuracy on task j after training task i). */
+  setAccuracyMatrix(matrix: number[][]): void {
+    this.matrix = matrix.map((row) => [...row]);
+    this.chartThrottle.request();
+  }
+
+  /** Draws the final state now (call when training ends or is interrupted). */
+  done(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.statusThrottle.flush();
+    this.status.update(this.statusBundle());
+    this.chartThrottle.flush();
+    // The final chart carries plotly.js again if the first one did, so saved notebooks draw.
+    this.chart?.update(this.chartBundle(this.carriesPlotlyJs));
+  }
+
+  /** The epoch history recorded so far. */
+  epochs(): readonly EpochPoint[] {
+    return this.history;
+  }
+
+  /** The status line as `text/plain`. */
+  statusText(): string {
+    const e = this.last;
+    const o = this.options;
+    if (!e) return `${o.title ? o.title + ': ' : ''}waiting for the first step…`;
+    const parts = [
+      `task ${e.task + 1}${o.tasks ? `/${o.tasks}` : ''}`,
+      `epoch ${e.epoch + 1}${o.epochs ? `/${o.epochs}` : ''}`,
+      `step ${e.step + 1}${o.steps ? `/${o.steps}` : ''}`,
+      `loss ${fmt(e.loss)}`,
+      `acc ${fmt(e.accuracy)}`,
+      `${e.throughput === undefined ? '–' : Math.round(e.throughput).toLocaleString('en-US')} ex/s`,
+      `ETA ${formatDuration(e.eta)}`,
+    ];
+    return `${o.title ? o.title + ': ' : ''}${parts.join(' | ')}${this.finished ? ' (done)' : ''}`;
+  }
+
+  /** Fraction of the whole run done (0–1), when the totals are known. */
+  fraction(): number | undefined {
+    const e = this.last;
+    const { tasks, epochs, steps } = this.options;
+    if (!e || !tasks || !epochs) return undefined;
+    const inEpoch = steps ? (e.step + 1) / steps : 1;
+    return Math.min(1, (e.task * epochs + e.epoch + inEpoch) / (tasks * epochs));
+  }
+
+  /** The status MIME bundle (HTML bar + text). */
+  statusBundle(): MimeBundle {
+    const f = this.fraction();
+    const bar = f === undefined ? '' : `<progress value="${f.toFixed(4)}" max="1" style="width:40%;margin-right:1em"></progress>`;
+    return {
+      'text/html': `<div class="ticketlab-progress" style="font-family:monospace">${bar}${escapeHtml(this.statusText())}</div>`,
+      'text/plain': this.statusText(),
+    };
+  }
+
+  /** The live chart: loss and accuracy per epoch, and the accuracy matrix so far. */
+  figure(): PlotlyFigure {
+    const x = this.history.map((_, i) => i + 1);
+    const labels = this.history.map((p) => `task ${p.task + 1}, epoch ${p.epoch + 1}`);
+    const n = this.matrix.length;
+    return {
+      data: [
+        { type: 'scatter', mode: 'lines+markers', name: 'loss', x, y: this.history.map((p) => p.loss), text: labels, xaxis: 'x', yaxis: 'y' },
+        { type: 'scatter', mode: 'lines+markers', name: 'accuracy', x, y: this.history.map((p) => p.accuracy ?? null), text: labels, xaxis: 'x2', yaxis: 'y2' },
+        {
+          type: 'heatmap', name: 'R', z: this.matrix, zmin: 0, zmax: 1, colorscale: 'Viridis', showscale: false,
+          x: Array.from({ length: this.matrix[0]?.length ?? 0 }, (_, j) => `eval ${j + 1}`),
+          y: Array.from({ length: n }, (_, i) => `after ${i + 1}`),
+          text: this.matrix.map((row) => row.map((v) => v.toFixed(3))), texttemplate: '%{text}', xaxis: 'x3', yaxis: 'y3',
+        },
+      ],
+      layout: {
+        height: 320,
+        margin: { t: 40, b: 40, l: 50, r: 10 },
+        showlegend: false,
+        title: { text: this.options.title ?? 'training' },
+        xaxis: { domain: [0, 0.3], title: { text: 'epoch' } },
+        yaxis: { title: { text: 'loss' } },
+        xaxis2: { domain: [0.36, 0.64], title: { text: 'epoch' }, anchor: 'y2' },
+        yaxis2: { title: { text: 'accuracy' }, anchor: 'x2', range: [0, 1] },
+        xaxis3: { domain: [0.72, 1], anchor: 'y3' },
+        yaxis3: { anchor: 'x3', autorange: 'reversed' },
+      },
+    };
+  }
+
+  private chartBundle(withPlotlyJs: boolean): MimeBundle {
+    const fig = this.figure();
+    return {
+      'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout },
+      'text/html': plotlyHtml(fig, withPlotlyJs),
+      'text/plain': `Live chart: ${this.history.length} epochs, accuracy matrix ${this.matrix.length}×${this.matrix[0]?.length ?? 0}`,
+    };
+  }
+}
+
+/**
+ * Shows a live progress display and returns it; call `update(event)` from the training loop
+ * (e.g. src/train's `onProgress`) and `done()` at the end.
+ * @example
+ * ```ts
+ * import { progress } from 'ticketlab/kernel';
+ * const p = progress({ tasks: 2, epochs: 3, steps: 100, chart: true, title: 'finetune' });
+ * p.update({ task: 0, epoch: 0, step: 9, loss: 1.2, accuracy: 0.55, throughput: 850, eta: 40 });
+ * p.done();
+ * ```
+ */
+export function progress(options: ProgressOptions = {}): ProgressDisplay {
+  return new ProgressDisplay(options);
+}
