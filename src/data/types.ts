@@ -74,6 +74,11 @@ export interface Task {
   readonly val: TaskSplit;
   readonly test: TaskSplit;
   readonly transform: InputTransform;
+  /**
+   * Optional fixed exemplar set of this task's classes, kept for replay while later tasks
+   * train (Lifelong-Tickets CIL protocol); targets as in `train`.
+   */
+  readonly exemplars?: TaskSplit;
 }
 
 /** A continual-learning scenario: a plain, inspectable sequence of tasks. */
@@ -85,6 +90,8 @@ export interface Scenario {
   readonly tasks: readonly Task[];
   /** Seed that built it. */
   readonly seed: number;
+  /** Optional unlabeled pool for distillation (targets are all −1). */
+  readonly unlabeled?: TaskSplit;
 }
 
 /** A batch on the backend. The caller disposes both tensors. */
