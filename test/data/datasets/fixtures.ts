@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 
 /** A fresh temporary directory. */
 export function tempDir(): string {
@@ -100,4 +102,22 @@ export function mat5Bytes(vars: MatVar[], opts: { compressed?: boolean; bigEndia
     parts.push(opts.compressed ? element(15, zlib.deflateSync(matrix), le).subarray(0, 8 + zlib.deflateSync(matrix).length) : matrix);
   }
   return Buffer.concat(parts);
+}
+
+/** Writes a PNG of `channels` (1 grey or 3 RGB) HWC pixels; returns the path. */
+export function writePng(file: string, width: number, height: number, channels: 1 | 3, pixels: Uint8Array): string {
+  const png = new PNG({ width, height, colorType: channels === 1 ? 0 : 2, inputColorType: channels === 1 ? 0 : 2, inputHasAlpha: false });
+  png.data = Buffer.from(pixels);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, PNG.sync.write(png, { colorType: channels === 1 ? 0 : 2, inputColorType: channels === 1 ? 0 : 2, inputHasAlpha: false }));
+  return file;
+}
+
+/** Writes a JPEG (quality 100) of RGB HWC pixels; returns the path. */
+export function writeJpeg(file: string, width: number, height: number, rgb: Uint8Array): string {
+  const rgba = Buffer.alloc(width * height * 4, 255);
+  for (let p = 0; p < width * height; p++) rgb.subarray(3 * p, 3 * p + 3).forEach((v, k) => { rgba[4 * p + k] = v; });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, jpeg.encode({ width, height, data: rgba }, 100).data);
+  return file;
 }
