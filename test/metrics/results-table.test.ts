@@ -12,6 +12,10 @@ import {
   type ResultRow,
 } from '../../src/metrics/index';
 
+import type { ColumnTable } from 'arquero';
+
+type Obj = Record<string, unknown>;
+const objs = (t: ColumnTable): Obj[] => t.objects() as Obj[];
 const info = (method: string, seed: number) => ({ run: `${method}-${seed}`, seed, method, benchmark: 'pmnist' });
 
 function rows(): ResultRow[] {
@@ -26,9 +30,9 @@ function rows(): ResultRow[] {
 test('the tidy table has the documented columns and one accuracy row per matrix entry', () => {
   const t = resultsTable(rows());
   assert.deepEqual(t.columnNames(), [...RESULT_COLUMNS]);
-  const acc = t.objects().filter((r: Record<string, unknown>) => r.metric === 'accuracy');
+  const acc = objs(t).filter((r) => r.metric === 'accuracy');
   assert.deepEqual(
-    acc.map((r: Record<string, unknown>) => [r.trainedTask, r.evalTask, r.value]),
+    acc.map((r) => [r.trainedTask, r.evalTask, r.value]),
     [[0, 0, 90], [1, 0, 80], [1, 1, 94]],
   );
 });
@@ -48,13 +52,13 @@ test('run-level rows hold ACC, BWT, forgetting and extras with evalTask null', (
 test('the summary gives mean and sample std over seeds, or population std on request', () => {
   const s = summarizeResults(resultsTable(rows()));
   const find = (method: string, metric: string) =>
-    s.objects().find((r: Record<string, unknown>) => r.method === method && r.metric === metric && r.evalTask === null) as Record<string, number>;
+    objs(s).find((r) => r.method === method && r.metric === metric && r.evalTask === null) as unknown as Record<string, number>;
   const acc = find('finetune', 'acc'); // seeds: 87 and 90
   assert.equal(acc.n, 2);
   assert.equal(acc.mean, 88.5);
   assert.ok(Math.abs(acc.std - Math.sqrt(4.5)) < 1e-12); // sample: ((1.5² + 1.5²) / 1)^0.5
   const pop = summarizeResults(resultsTable(rows()), { std: 'population' });
-  const accPop = pop.objects().find((r: Record<string, unknown>) => r.method === 'finetune' && r.metric === 'acc') as Record<string, number>;
+  const accPop = objs(pop).find((r) => r.method === 'finetune' && r.metric === 'acc') as unknown as Record<string, number>;
   assert.equal(accPop.std, 1.5);
   assert.ok(Number.isNaN(find('wsn', 'acc').std)); // one seed: sample std undefined
   assert.deepEqual(s.columnNames(), ['method', 'benchmark', 'metric', 'trainedTask', 'evalTask', 'n', 'mean', 'std']);
