@@ -16,8 +16,9 @@
  * Labels are balanced (count/numClasses each, the remainder to the first classes), in a seeded
  * random order. Train and test use independent streams of the same prototypes.
  *
- * Difficulty (defaults): a 784-100-10 MLP reaches roughly 60–80 % test accuracy after one epoch
- * on a few thousand images and keeps improving with more epochs; see the learnability test.
+ * Difficulty (defaults, measured): a 784-100-10 MLP (Adam 1e-3, batch 32) trained on 3 000 images
+ * reaches about 70 % test accuracy after one epoch and about 81 % after eight; see the
+ * learnability test. Raise `noise`, `jitter` or `distractor` for harder data.
  */
 import { expectInRange, expectPositiveInt } from '../../errors';
 import { deriveSeed, expectSeed, Rng } from '../../random';
@@ -36,17 +37,17 @@ export interface OfflineGreyOptions {
   readonly numClasses?: number;
   /** Image side in pixels, ≥ 8. Default 28. */
   readonly size?: number;
-  /** Pixel noise standard deviation, intensity units [0, 1]. Default 0.12. */
+  /** Pixel noise standard deviation, intensity units [0, 1]. Default 0.2. */
   readonly noise?: number;
   /** Affine jitter scale, 0 (none) to ~2. Default 1. */
   readonly jitter?: number;
-  /** Peak strength of the distractor stroke, 0–1. Default 0.7. */
+  /** Peak strength of the distractor stroke, 0–1. Default 0.9. */
   readonly distractor?: number;
   /** Stroke thickness variation, 0–1. Default 0.6. */
   readonly thickness?: number;
   /** Background/brightness variation, 0–1. Default 0.5. */
   readonly contrast?: number;
-  /** Strokes each class takes from the shared pool. Default 2. */
+  /** Strokes each class takes from the shared pool. Default 3. */
   readonly sharedStrokes?: number;
   /** Strokes of a class's own. Default 1. */
   readonly uniqueStrokes?: number;
@@ -61,7 +62,7 @@ interface _GreyModel {
 
 function _buildModel(seed: number, numClasses: number, size: number, shared: number, unique: number): _GreyModel {
   const rng = new Rng(deriveSeed(seed, 'offline-grey', 'prototypes'));
-  const sigma = 0.075;
+  const sigma = 0.06;
   const poolSize = Math.max(shared + 2, Math.ceil(numClasses / 2));
   const pool: _Stroke[] = Array.from({ length: poolSize }, () => _randomStroke(rng, 0.6, sigma));
   const protos: Float32Array[] = [];
@@ -157,13 +158,13 @@ export function offlineGrey(options: OfflineGreyOptions = {}): DatasetSplits {
   const size = expectPositiveInt(fn, 'size', options.size ?? 28, 8);
   const unit = { min: 0, max: 1 };
   const knobs = {
-    noise: expectInRange(fn, 'noise', options.noise ?? 0.12, unit),
+    noise: expectInRange(fn, 'noise', options.noise ?? 0.2, unit),
     jitter: expectInRange(fn, 'jitter', options.jitter ?? 1, { min: 0, max: 2 }),
-    distractor: expectInRange(fn, 'distractor', options.distractor ?? 0.7, unit),
+    distractor: expectInRange(fn, 'distractor', options.distractor ?? 0.9, unit),
     thickness: expectInRange(fn, 'thickness', options.thickness ?? 0.6, unit),
     contrast: expectInRange(fn, 'contrast', options.contrast ?? 0.5, unit),
   };
-  const shared = expectInRange(fn, 'sharedStrokes', options.sharedStrokes ?? 2, { min: 0, max: 8, integer: true });
+  const shared = expectInRange(fn, 'sharedStrokes', options.sharedStrokes ?? 3, { min: 0, max: 8, integer: true });
   const unique = expectPositiveInt(fn, 'uniqueStrokes', options.uniqueStrokes ?? 1);
   const model = _buildModel(seed, numClasses, size, shared, unique);
   return {
