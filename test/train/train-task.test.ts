@@ -7,7 +7,7 @@ import { sgd } from '../../src/train/sgd';
 import { crossEntropy } from '../../src/train/cross-entropy';
 import { evaluate, evaluateAccuracy } from '../../src/train/evaluate';
 import { trainTask, type TrainTaskOptions } from '../../src/train/train-task';
-import { stepSchedule } from '../../src/train/lr-schedule';
+import { plateauSchedule, stepSchedule } from '../../src/train/lr-schedule';
 import type { ProgressEvent } from '../../src/train/progress';
 import { formatProgress } from '../../src/train/progress';
 import { InvalidArgumentError } from '../../src/errors';
@@ -176,6 +176,31 @@ test('trainTask validates its options', async () => {
   await assert.rejects(trainTask({ ...opts, validate: undefined, select: 'val-loss' }), /needs a validate function/);
   await assert.rejects(trainTask({ ...opts, epochs: 0 }), InvalidArgumentError);
   await assert.rejects(trainTask({ ...opts, batches: () => [] }), /yielded no batches/);
+  opts.optimizer.dispose();
+  net.dispose();
+});
+
+test('the plateau rule stops the task and the best val-loss snapshot is restored', async () => {
+  await useTestBackend('cpu');
+  const { net, data } = setup(10);
+  let atBest: Float32Array | null = null;
+  const losses = [0.5, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1];
+  const opts = options(net, data, {
+    epochs: 8,
+    select: 'val-loss',
+    schedule: plateauSchedule({ initial: 0.01, lrMin: 0.004, patience: 2 }),
+    validate: (epoch) => {
+      if (epoch === 1) atBest = Float32Array.from(net.params.get('fc1/kernel')!.dataSync());
+      return { loss: losses[epoch], accuracy: 0 };
+    },
+  });
+  const result = await trainTask(opts);
+  // misses at epochs 2, 3 → lr 0.005; misses at 4, 5 → lr 0.0025 < 0.004 → stop after epoch 5
+  assert.equal(result.stopped, 'schedule');
+  assert.equal(result.history.length, 6);
+  assert.deepEqual(result.history.map((h) => h.learningRate), [0.01, 0.01, 0.01, 0.01, 0.005, 0.005]);
+  assert.equal(result.bestEpoch, 1);
+  assert.deepEqual(net.params.get('fc1/kernel')!.dataSync(), atBest);
   opts.optimizer.dispose();
   net.dispose();
 });
