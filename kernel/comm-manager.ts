@@ -116,7 +116,7 @@ export class CommManager {
     const comm = new Comm(id, target, this);
     if (!handler) {
       kernelIO().publish('comm_close', { comm_id: id, data: {} }, msg);
-      process.stderr.write(`comm_open: no comm target "${target}" in the TicketLab kernel; closed it.\n`);
+      kernelIO().publish('stream', { name: 'stderr', text: `comm_open: no comm target "${target}" in the TicketLab kernel; closed it.\n` }, msg);
       return;
     }
     this.comms.set(id, comm);

@@ -104,7 +104,7 @@ export function runtimeErrorContent(err: unknown, source: string, js?: string): 
   }
   const ename = err instanceof Error ? err.name || err.constructor.name : typeof err;
   const evalue = err instanceof Error ? err.message : inspect(err);
-  const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack.split('\n').slice(1) : [];
+  const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack.split('\n').filter((l) => /^\s+at /.test(l)) : [];
   const traceback = [`${RED}${ename}${RESET}: ${evalue}`];
   let cellLine = 0;
   for (const frame of stack) {

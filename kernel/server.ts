@@ -15,7 +15,6 @@
 import { JupyterHandlerImpl, ZmqServer } from 'tslab/dist/jupyter';
 import { createExecutor, ConverterSet, Executor } from 'tslab/dist/executor';
 import { createConverter, Converter } from 'tslab/dist/converter';
-import { TaskCanceledError, TaskQueue } from 'tslab/dist/util';
 import { WireMessage, SendSocket, PROTOCOL_VERSION } from './wire-message';
 import { kernelIO } from './kernel-io';
 import { commManager } from './comm-manager';
@@ -94,7 +93,11 @@ export class TicketLabServer extends ZmqServer {
   private readonly converters: RecordingConverters;
   private readonly executor: Executor;
   private readonly tsHandler: JupyterHandlerImpl;
-  private readonly queue = new TaskQueue();
+  /** Cells run one at a time, in arrival order. */
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Execute requests received so far; requests numbered ≤ abortUpTo are aborted (queued behind a failure). */
+  private received = 0;
+  private abortUpTo = 0;
   private readonly capture: Capture = { diagnostics: [], errors: [], hasValue: false, value: undefined };
   private readonly options: ServerOptions;
   private readonly realStderr = process.stderr.write.bind(process.stderr);
@@ -253,30 +256,24 @@ export class TicketLabServer extends ZmqServer {
   }
 
   private async execute(sock: Sock, msg: WireMessage): Promise<void> {
-    const req = msg.content as { code: string; silent?: boolean; store_history?: boolean; stop_on_error?: boolean };
-    let content: Record<string, unknown>;
-    try {
-      const outcome = await this.queue.add(() => this.runCell(msg));
-      content = { status: 'ok', execution_count: outcome.count, payload: [], user_expressions: {} };
-    } catch (e) {
-      if (e instanceof CellFailed) {
-        const { count, error } = e.outcome;
-        content = { status: 'error', execution_count: count, ...error };
-        if (req.stop_on_error === false) {
-          this.queue.reset();
-        } else {
-          // Abort cells queued behind the failed one (as ipykernel does), then accept new ones.
-          this.queue.reset(200);
-        }
-      } else if (e instanceof TaskCanceledError) {
-        content = { status: 'aborted', execution_count: this.executionCount };
-      } else {
+    const req = msg.content as { stop_on_error?: boolean };
+    const seq = ++this.received;
+    const run = this.chain.then(async (): Promise<Record<string, unknown>> => {
+      if (seq <= this.abortUpTo) return { status: 'aborted', execution_count: this.executionCount };
+      try {
+        const outcome = await this.runCell(msg);
+        return { status: 'ok', execution_count: outcome.count, payload: [], user_expressions: {} };
+      } catch (e) {
+        // Like ipykernel: on error, abort the cells already queued behind this one (Run All
+        // stops), unless the request says stop_on_error: false. Later requests run normally.
+        if (req.stop_on_error !== false) this.abortUpTo = this.received;
+        if (e instanceof CellFailed) return { status: 'error', execution_count: e.outcome.count, ...e.outcome.error };
         this.log(`unexpected error: ${e instanceof Error ? e.stack : String(e)}`);
-        content = { status: 'error', execution_count: this.executionCount, ename: 'KernelError', evalue: String(e), traceback: [String(e)] };
-        this.queue.reset(200);
+        return { status: 'error', execution_count: this.executionCount, ename: 'KernelError', evalue: String(e), traceback: [String(e)] };
       }
-    }
-    this.reply(sock, msg, 'execute_reply', content);
+    });
+    this.chain = run.catch(() => undefined);
+    this.reply(sock, msg, 'execute_reply', await run);
   }
 
   private async runCell(msg: WireMessage): Promise<CellOutcome> {
