@@ -37,6 +37,9 @@ export interface NetworkSpec {
   readonly normMomentum?: number;
 }
 
+/** Numbers network instances: tfjs variable names must be unique in a process. */
+let instances = 0;
+
 /** Base class of the architectures in src/models. */
 export abstract class NetworkBase implements Network, ParamLookup {
   readonly architecture: string;
@@ -52,6 +55,7 @@ export abstract class NetworkBase implements Network, ParamLookup {
   private readonly seed: number;
   private readonly init: WeightInit;
   private readonly headBias: boolean;
+  private readonly instance = ++instances;
 
   protected constructor(spec: NetworkSpec, options: NetworkOptions) {
     const fn = spec.architecture;
@@ -99,7 +103,14 @@ export abstract class NetworkBase implements Network, ParamLookup {
   private register(info: ParamInfo, values: Float32Array): void {
     this.infos.push(info);
     this.byName.set(info.name, info);
-    this.params.set(info.name, tf.variable(tf.tensor(values, [...info.shape], 'float32'), true, `${this.architecture}/${info.name}`));
+    this.params.set(info.name, this.variable(tf.tensor(values, [...info.shape], 'float32'), true, info.name));
+  }
+
+  /** A variable holding `initial`'s data; `initial` itself is freed (the data lives on in the variable). */
+  private variable(initial: tf.Tensor, trainable: boolean, name: string): tf.Variable {
+    const v = tf.variable(initial, trainable, `${this.architecture}#${this.instance}/${name}`);
+    initial.dispose();
+    return v;
   }
 
   private kernelValues(kind: ParamKind, name: string, size: number, fanIn: number): Float32Array {
@@ -136,8 +147,8 @@ export abstract class NetworkBase implements Network, ParamLookup {
     const base = { layer, kind: 'norm' as const, shape: [channels], maskable: false, fanIn: channels };
     this.register({ ...base, name: `${layer}/gamma`, role: 'gamma' }, new Float32Array(channels).fill(1));
     this.register({ ...base, name: `${layer}/beta`, role: 'beta' }, new Float32Array(channels));
-    this.state.set(`${layer}/movingMean`, tf.variable(tf.zeros([channels]), false, `${this.architecture}/${layer}/movingMean`));
-    this.state.set(`${layer}/movingVariance`, tf.variable(tf.ones([channels]), false, `${this.architecture}/${layer}/movingVariance`));
+    this.state.set(`${layer}/movingMean`, this.variable(tf.zeros([channels]), false, `${layer}/movingMean`));
+    this.state.set(`${layer}/movingVariance`, this.variable(tf.ones([channels]), false, `${layer}/movingVariance`));
   }
 
   addHead(width: number): number {
@@ -163,23 +174,27 @@ export abstract class NetworkBase implements Network, ParamLookup {
     return this.body(x, new LayerRunner(this, options));
   }
 
-  headLogits(features: tf.Tensor2D, task: number, options: Pick<ForwardOptions, 'weight'> & HeadOptions = {}): tf.Tensor2D {
-    const fn = `${this.architecture}.logits`;
-    expectInRange(fn, 'task', task, {
+  /** Validates a head selection; returns the branch. */
+  private checkHead(task: number, branch: string | undefined): string {
+    expectInRange(`${this.architecture}.logits`, 'task', task, {
       min: 0,
       max: this.widths.length - 1,
       integer: true,
       hint: this.widths.length === 0 ? 'The network has no heads yet: pass options.heads or call addHead(width).' : undefined,
     });
-    const branch = expectOneOf('head branch', options.branch ?? 'main', this.branches);
+    return expectOneOf('head branch', branch ?? 'main', this.branches);
+  }
+
+  headLogits(features: tf.Tensor2D, task: number, options: Pick<ForwardOptions, 'weight'> & HeadOptions = {}): tf.Tensor2D {
+    const branch = this.checkHead(task, options.branch);
     const run = new LayerRunner(this, { training: false, weight: options.weight });
-    const first = options.concatUpTo ? 0 : task;
     const outs: tf.Tensor2D[] = [];
-    for (let t = first; t <= task; t++) outs.push(run.dense(`head/${branch}/${t}`, features));
+    for (let t = options.concatUpTo ? 0 : task; t <= task; t++) outs.push(run.dense(`head/${branch}/${t}`, features));
     return outs.length === 1 ? outs[0] : tf.concat(outs, 1); // [B, Σ widths]
   }
 
   logits(x: tf.Tensor4D, task: number, options: ForwardOptions & HeadOptions): tf.Tensor2D {
+    this.checkHead(task, options.branch);
     // No tidy here: activations handed to onActivation must live in the caller's scope.
     return this.headLogits(this.features(x, options), task, options);
   }
