@@ -64,8 +64,9 @@ function createOptimizer(variables: ReadonlyMap<string, tf.Variable>, options: T
 
 /**
  * Trains `network` on `task` with the WSN-paper protocol and restores the best validation
- * snapshot. Tasks without a validation split validate on their training split (the Omniglot
- * protocol). The optimizer is created and disposed here.
+ * snapshot (of every network parameter and every trained variable, e.g. WSN's scores). Tasks
+ * without a validation split validate on their training split (the Omniglot protocol). The
+ * optimizer is created and disposed here.
  * @example
  * ```ts
  * const result = await trainOnTask({ network, task, training, context: { seed: 1 } });
@@ -95,7 +96,8 @@ export async function trainOnTask(options: TrainOnTaskOptions): Promise<TrainOnT
         ? plateauSchedule({ initial: learningRate, lrMin: Math.min(training.lrMin, learningRate), patience: training.patience })
         : constantSchedule(learningRate),
       select: plateau ? 'val-loss' : 'last',
-      snapshotVariables: network.params,
+      // Extra trainable variables outside the network (WSN/SupSup scores) are snapshotted too.
+      snapshotVariables: new Map([...network.params, ...variables]),
       batches: ({ shuffleSeed }) =>
         batches(task.train, task.transform, {
           batchSize: training.batchSize,
