@@ -6,3 +6,4 @@ export { batches, countBatches, type AugmentOptions, type BatchOptions } from '.
 export { cilStreamSplits, cilSteps, cilSubBatchSizes, type CilStep, type CilStreamOptions, type CilStreamSplits } from './cil-streams';
 export * from './offline/index';
 export * from './scenarios/index';
+export * from './datasets/index';

@@ -63,6 +63,7 @@ function decodeAll(items: readonly Item[], skipped: string[]): ImageSet {
 
 /**
  * Loads notMNIST from `dir`: either `dir/train/{A..J}` and `dir/test/{A..J}`, or `dir/{A..J}`
+ * (also found inside `dir/notMNIST_small` or `dir/notMNIST_large`)
  * (then a seeded `testFraction` of the files is the test split; same seed, same split).
  * Images are NHWC uint8 `[N, 28, 28, 1]`, labels 0–9 for A–J. Unreadable PNGs are skipped,
  * listed in `skipped` and reported once with a warning.
@@ -83,7 +84,9 @@ export async function loadNotMnist(dir: string, options: NotMnistOptions = {}): 
     trainItems = listLetters(path.join(dir, 'train'));
     testItems = listLetters(path.join(dir, 'test'));
   } else {
-    const all = listLetters(dir);
+    // The official archive unpacks to notMNIST_small/ (what download() fetches) or notMNIST_large/.
+    const nested = ['notMNIST_small', 'notMNIST_large'].map((f) => path.join(dir, f)).find(isDirectory);
+    const all = listLetters(!isDirectory(path.join(dir, 'A')) && nested ? nested : dir);
     const order = new Rng(seed).permutation(all.length);
     const isTest = new Uint8Array(all.length);
     const nTest = Math.round(all.length * testFraction);

@@ -1,0 +1,20 @@
+// Public API of src/data/datasets: real-format loaders, registry and download. Re-exports only.
+export { ByteReader, openByteReader } from './byte-reader';
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdx, type IdxArray } from './idx';
+export { loadMnist, MNIST_CLASS_NAMES, idxFileNames } from './mnist';
+export { loadFashionMnist, FASHION_MNIST_CLASS_NAMES } from './fashion-mnist';
+export { CIFAR_PIXELS, type CifarLayout } from './cifar-binary';
+export { loadCifar10, CIFAR10_LAYOUT } from './cifar10';
+export { loadCifar100, CIFAR100_LAYOUT } from './cifar100';
+export { readMat5, type MatArray, type MatNumericArray, type ReadMat5Options } from './mat5';
+export { loadSvhn, SVHN_CLASS_NAMES } from './svhn';
+export { decodeImageFile, resizeInto, type DecodedImage } from './image-codec';
+export { loadNotMnist, NOTMNIST_CLASS_NAMES, type NotMnistOptions, type NotMnistSplits } from './notmnist';
+export { loadOmniglot, type OmniglotOptions } from './omniglot';
+export { loadTinyImageNet } from './tiny-imagenet';
+export { loadUnlabeledPool, savePool, type PoolHeader, type UnlabeledImages, type UnlabeledPoolOptions } from './unlabeled-pool';
+export { listTarMembers, readTarMembers } from './tar-members';
+export { extractZip } from './unzip';
+export { datasetSources, type DownloadableDataset, type RemoteFile } from './dataset-sources';
+export { download, type DownloadOptions } from './download';
+export { loadDataset, realDatasets, type RealDatasetInfo, type RealDatasetName } from './registry';
