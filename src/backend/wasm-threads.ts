@@ -96,3 +96,14 @@ export async function _withWasmThreads<T>(threads: number, init: () => Promise<T
     });
   }
 }
+
+/**
+ * Lets Node exit while the XNNPACK pool threads idle: Emscripten refs each worker that runs a
+ * pthread, and pool threads never end, so without this a script never exits. The pool only works
+ * while the main thread waits on it inside a kernel, so unref'd workers lose nothing.
+ */
+export function _unrefWasmWorkers(backend: unknown): void {
+  const pthread = (backend as { wasm?: { PThread?: { unusedWorkers?: NodeWorker[]; runningWorkers?: NodeWorker[] } } })
+    .wasm?.PThread;
+  for (const worker of [...(pthread?.unusedWorkers ?? []), ...(pthread?.runningWorkers ?? [])]) worker.unref();
+}
