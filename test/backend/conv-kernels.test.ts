@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend/index';
+import { data, expectSameOnWasm } from './_compare';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+interface Case {
+  n: number; h: number; w: number; ci: number; k: [number, number]; stride: [number, number]; pad: Pad;
+}
+
+const pads: Pad[] = ['same', 'valid', 1, [[0, 0], [1, 2], [2, 0], [0, 0]], [[0, 0], [0, 0], [3, 1], [0, 0]]];
+const cases: Case[] = [];
+for (const [h, w] of [[7, 7], [8, 11], [5, 4]]) {
+  for (const k of [[1, 1], [3, 3], [2, 3], [5, 5]] as [number, number][]) {
+    for (const stride of [[1, 1], [2, 2], [3, 2]] as [number, number][]) {
+      for (const pad of pads) {
+        const ph = typeof pad === 'number' ? 2 * pad : Array.isArray(pad) ? pad[1][0] + pad[1][1] : 0;
+        if (pad !== 'same' && h + ph < k[0]) continue;
+        if (pad !== 'same' && w + (typeof pad === 'number' ? 2 * pad : Array.isArray(pad) ? pad[2][0] + pad[2][1] : 0) < k[1]) continue;
+        cases.push({ n: 1 + (cases.length % 3), h, w, ci: 1 + (cases.length % 4), k, stride, pad });
+      }
+    }
+  }
+}
+
+function outShape(c: Case, co: number, depthwise: boolean): [number, number, number, number] {
+  const info = tf.backend_util.computeConv2DInfo(
+    [c.n, c.h, c.w, c.ci], [c.k[0], c.k[1], c.ci, co], c.stride, 1, c.pad, undefined, depthwise,
+  );
+  return info.outShape as [number, number, number, number];
+}
+
+test('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu for every stride, padding and kernel size', async () => {
+  assert.ok(cases.length > 100);
+  for (const [i, c] of cases.entries()) {
+    const co = 1 + (i % 3) * 2;
+    const dyShape = outShape(c, co, false);
+    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
+    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+    await expectSameOnWasm(`conv ${JSON.stringify(c)} co=${co}`, () => {
+      const x = tf.tensor(data([c.n, c.h, c.w, c.ci], i), [c.n, c.h, c.w, c.ci]);
+      const dy = tf.tensor(data(dyShape, i + 1000), dyShape);
+      const filter = tf.tensor(data(filterShape, i + 2000), filterShape);
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape } as never) as tf.Tensor;
+      const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor;
+      return [dw, dx];
+    });
+  }
+});
+
+test('depthwise conv filter and input gradients on wasm match cpu, channel multipliers 1 and 2', async () => {
+  for (const [i, c] of cases.entries()) {
+    if (Array.isArray(c.pad)) continue; // tfjs depthwise ops take 'same', 'valid' or a number
+    const m = 1 + (i % 2);
+    const dyShape = outShape(c, m, true);
+    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, m];
+    const attrs = { strides: c.stride, pad: c.pad, dilations: [1, 1], dimRoundingMode: undefined };
+    await expectSameOnWasm(`depthwise ${JSON.stringify(c)} m=${m}`, () => {
+      const x = tf.tensor(data([c.n, c.h, c.w, c.ci], i), [c.n, c.h, c.w, c.ci]);
+      const dy = tf.tensor(data(dyShape, i + 1000), dyShape);
+      const filter = tf.tensor(data(filterShape, i + 2000), filterShape);
+      const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape } as never) as tf.Tensor;
+      const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor;
+      return [dw, dx];
+    });
+  }
+});
+
+test('conv gradients through tf.grads agree, and dilated forward convs agree', async () => {
+  for (const [i, pad] of (['same', 'valid', 2] as const).entries()) {
+    await expectSameOnWasm(`grads pad=${pad}`, () => {
+      const x = tf.tensor4d(data([2, 9, 9, 3], i), [2, 9, 9, 3]);
+      const w = tf.tensor4d(data([3, 3, 3, 4], i + 1), [3, 3, 3, 4]);
+      const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, pad)));
+      return tf.grads(loss)([x, w]);
+    });
+    await expectSameOnWasm(`dilated forward pad=${pad}`, () => {
+      const x = tf.tensor4d(data([2, 11, 10, 3], i), [2, 11, 10, 3]);
+      const w = tf.tensor4d(data([3, 3, 3, 4], i + 1), [3, 3, 3, 4]);
+      return [tf.conv2d(x, w, 1, pad, 'NHWC', 2), tf.depthwiseConv2d(x, tf.slice(w, 0, [3, 3, 3, 2]), 1, pad, 'NHWC', 2)];
+    });
+  }
+});
+
+test('the wasm conv gradient kernels free every intermediate', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const run = () => tf.tidy(() => {
+    const x = tf.tensor4d(data([2, 8, 8, 3], 1), [2, 8, 8, 3]);
+    const w = tf.tensor4d(data([3, 3, 3, 2], 2), [3, 3, 3, 2]);
+    const g1 = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, w]);
+    const g2 = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 1)))([x, w]);
+    return [...g1, ...g2].map((g) => tf.sum(g).dataSync()[0]);
+  });
+  run();
+  const before = tf.engine().backend.numDataIds();
+  const tensors = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) run();
+  assert.equal(tf.engine().backend.numDataIds(), before);
+  assert.equal(tf.memory().numTensors, tensors);
+});
