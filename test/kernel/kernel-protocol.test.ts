@@ -246,7 +246,7 @@ test('nbclient runs a notebook: ticketlab imports type-check and run, slider fig
   const [first, second, third] = notebook.cells;
   assert.deepEqual((first.outputs.find((o) => o['output_type'] === 'execute_result')!['data'] as Record<string, unknown>)['text/plain'], 'InvalidArgumentError');
   const fig = (second.outputs.find((o) => o['output_type'] === 'execute_result')!['data'] as Record<string, { data: unknown[]; layout: Record<string, unknown[]> }>)['application/vnd.plotly.v1+json'];
-  assert.equal(fig.data.length, 3);
+  assert.deepEqual(fig.data.map((t) => (t as { visible: boolean }).visible), [true, false]);
   assert.equal((fig.layout['sliders'][0] as { steps: unknown[] }).steps.length, 2);
   assert.equal((fig.layout['updatemenus'][0] as { buttons: unknown[] }).buttons.length, 2);
   const err = third.outputs.find((o) => o['output_type'] === 'error')!;
