@@ -4,9 +4,11 @@
  */
 import { expectOneOf } from '../errors';
 import type { ContinualMethod } from './types';
+import { wsn } from './wsn';
 
 /** Every continual method by registry key. */
 export const methods = Object.freeze({
+  wsn,
 } satisfies Record<string, ContinualMethod<any>>);
 
 /** A registry key of {@link methods}. */
