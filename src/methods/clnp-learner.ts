@@ -174,12 +174,8 @@ export class _ClnpLearner implements ClnpLearner {
   }
 
   predict(x: tf.Tensor4D, taskIndex: number): tf.Tensor2D {
-    expectInRange('clnp.predict', 'taskIndex', taskIndex, {
-      min: 0,
-      max: Math.max(this.learned - 1, 0),
-      integer: true,
-      hint: this.learned === 0 ? 'No task learned yet: call learnTask first.' : undefined,
-    });
+    if (this.learned === 0) throw new InvalidArgumentError('clnp.predict: no task learned yet; call learnTask first.');
+    expectInRange('clnp.predict', 'taskIndex', taskIndex, { min: 0, max: this.learned - 1, integer: true, hint: 'Predict only on learned tasks.' });
     return tf.tidy(() => this.network.logits(x, taskIndex, { training: false }));
   }
 
