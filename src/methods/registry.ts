@@ -3,11 +3,13 @@
  * from the keys). Adding a method: one file in src/methods/ plus one line here.
  */
 import { expectOneOf } from '../errors';
+import { clnp } from './clnp';
 import type { ContinualMethod } from './types';
 import { wsn } from './wsn';
 
 /** Every continual method by registry key. */
 export const methods = Object.freeze({
+  clnp,
   wsn,
 } satisfies Record<string, ContinualMethod<any>>);
 
