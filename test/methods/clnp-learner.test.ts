@@ -123,7 +123,7 @@ test('on a small trained net the θ bisection finds the largest θ within the ma
     const activity = await neuronActivity(net, task, { layers: layers.map((l) => l.layer) });
     const scores = layers.map((l) => activity.get(l.layer)!);
     const accuracyAt = async (theta: number): Promise<number> => {
-      const hook = _pruneHook(layers, scores.map((s) => s.map((a) => (a < theta ? 1 : 0))));
+      const hook = _pruneHook(layers, scores.map((s) => Uint8Array.from(s, (a) => (a < theta ? 1 : 0))));
       try {
         return (await evaluate(net, 0, (bs) => batches(task.val, task.transform, { batchSize: bs }), { weight: hook.weight })).accuracy;
       } finally {

@@ -96,7 +96,7 @@ test('weights into active neurons stay frozen and connections from free neurons 
       const [rows, cols] = learner.network.params.get(name)!.shape;
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < cols; c++) {
-          const i = r * cols + c;
+          const i: number = r * cols + c;
           if (prev.active[l][c]) assert.ok(cur.params.get(name)![i] === prev.params.get(name)![i], `${name}[${r},${c}] moved in task ${t}`);
           if (l > 0 && cur.active[l][c] && !cur.active[l - 1][r]) assert.equal(cur.params.get(name)![i], 0, `${name}[${r},${c}] reads a free neuron`);
         }
