@@ -1,34 +1,16 @@
 /**
- * Small pieces every single-network learner needs (Finetune, EWC, PackNet, SupSup, STL,
- * Multitask): build the benchmark's network for a {@link LearnerSetup}, check the scenario,
- * grow one head per task, pick the variables a task trains, and check a `predict` task index.
+ * Small pieces every baseline learner needs (Finetune, EWC, PackNet, SupSup, STL, Multitask):
+ * check the scenario, check that tasks come in order (and add a head if one is missing), pick
+ * the variables a task trains, and check a `predict` task index. Networks come from
+ * {@link networkForSetup}.
  * Unchecked internals: leading underscore, not re-exported from src/index.ts.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../data/types';
 import { InvalidArgumentError } from '../errors';
-import { createNetwork, type ArchitectureName } from '../models/architectures';
-import type { WeightInit } from '../models/init';
 import type { Network } from '../models/types';
+import type { networkForSetup } from './network-for-setup';
 import type { LearnerSetup, ScenarioKind } from './types';
-
-/**
- * Builds `setup.architecture` for `setup.scenario`'s inputs with no heads yet. The MLP takes the
- * scenario's input shape; LeNets take its channel count; the others have fixed inputs.
- * Caller disposes the network.
- * @example
- * ```ts
- * const net = _networkForSetup(setup, { seed: setup.seed, init: 'signed-constant' });
- * ```
- */
-export function _networkForSetup(setup: LearnerSetup, options: { readonly seed: number; readonly init?: WeightInit }): Network {
-  const name: ArchitectureName = setup.architecture;
-  const base = { seed: options.seed, init: options.init ?? 'kaiming-uniform' } as const;
-  const shape = setup.scenario.inputShape;
-  if (name === 'mlp') return createNetwork('mlp', { ...base, inputShape: shape });
-  if (name === 'lenet' || name === 'lenet-large') return createNetwork(name, { ...base, inputChannels: shape[2] });
-  return createNetwork(name, base);
-}
 
 /**
  * Throws unless the setup's scenario kind is one the method supports.

@@ -11,7 +11,8 @@ import type { Network } from '../models/types';
 import { maskedWeight } from '../pruning/mask';
 import { denseCap } from '../metrics/cap';
 import type { JsonValue } from '../train/checkpoint';
-import { _expectLearnedTask, _expectScenario, _networkForSetup } from './learner-network';
+import { _expectLearnedTask, _expectScenario } from './learner-network';
+import { networkForSetup } from './network-for-setup';
 import { _jsonInts, _loadNetwork, _putNetwork, _stateJson } from './learner-state';
 import type { CapacityReport, Learner, LearnerSetup, LearnerState, ScenarioKind, TaskContext, TaskSummary } from './types';
 
@@ -28,7 +29,7 @@ export abstract class _MultiHeadLearner implements Learner {
     init: WeightInit = 'kaiming-uniform',
   ) {
     _expectScenario(method, setup, scenarios);
-    this.network = _networkForSetup(setup, { seed: setup.seed, init });
+    this.network = networkForSetup(setup, { init });
   }
 
   abstract learnTask(task: Task, context: TaskContext): Promise<TaskSummary>;

@@ -4,6 +4,10 @@
  */
 import { expectOneOf } from '../errors';
 import { clnp } from './clnp';
+import { ewc } from './ewc';
+import { finetune } from './finetune';
+import { packnet } from './packnet';
+import { supsup } from './supsup';
 import type { ContinualMethod } from './types';
 import { wsn } from './wsn';
 
@@ -11,6 +15,10 @@ import { wsn } from './wsn';
 export const methods = Object.freeze({
   clnp,
   wsn,
+  finetune,
+  ewc,
+  packnet,
+  supsup,
 } satisfies Record<string, ContinualMethod<any>>);
 
 /** A registry key of {@link methods}. */
