@@ -8,12 +8,18 @@
  *    shape in its own colour (a windowed grating, a pair of blobs or a stroke). Classes of one
  *    superclass share both, so they look alike.
  * 2. Class: the superclass prototype with colours shifted by up to ±`classVariation`·0.15 per
- *    channel, plus a class part (a stroke and a blob) in a class colour.
+ *    channel, plus a class part (a stroke and a blob, at 70 % opacity) in a colour near the
+ *    superclass's part colour (±0.3 per channel).
  * 3. Per sample: the class prototype under a random affine jitter (× `jitter`), a distractor
- *    (the part of another class, under its own jitter, blended at `distractor`·U(0.3, 1)),
+ *    (the part of another class, half the time a sibling in the same superclass, under its own
+ *    jitter, blended at `distractor`·U(0.3, 1)),
  *    colour jitter (per-channel gain and offset ± `colorJitter`), pixel noise of standard
  *    deviation `noise`, clipped and stored as uint8.
  * Labels are balanced and in a seeded random order; train and test use independent streams.
+ *
+ * Difficulty (defaults, measured): a 3072-100-5 MLP (Adam 1e-3, batch 32) on one superclass
+ * task (2 500 train images) reaches 30–47 % test accuracy after one epoch (chance 20 %) and
+ * 57–91 % after five, depending on the superclass.
  */
 import { expectInRange, expectPositiveInt } from '../../errors';
 import { deriveSeed, expectSeed, Rng } from '../../random';
@@ -35,15 +41,15 @@ export interface OfflineRgbOptions {
   readonly classesPerSuperclass?: number;
   /** Image side in pixels, ≥ 8. Default 32. */
   readonly size?: number;
-  /** Pixel noise standard deviation, [0, 1]. Default 0.08. */
+  /** Pixel noise standard deviation, [0, 1]. Default 0.1. */
   readonly noise?: number;
   /** Affine jitter scale, 0–2. Default 1. */
   readonly jitter?: number;
-  /** Distractor strength, 0–1. Default 0.6. */
+  /** Distractor strength, 0–1. Default 0.8. */
   readonly distractor?: number;
-  /** Per-sample colour gain/offset jitter, 0–1. Default 0.15. */
+  /** Per-sample colour gain/offset jitter, 0–1. Default 0.2. */
   readonly colorJitter?: number;
-  /** How far classes of one superclass differ in colour, 0–1. Default 0.5. */
+  /** How far classes of one superclass differ in colour, 0–1. Default 0.35. */
   readonly classVariation?: number;
 }
 
@@ -51,6 +57,8 @@ interface _RgbModel {
   readonly protos: Float32Array[]; // size·size·3 per fine class
   readonly parts: Float32Array[]; // size·size alpha per fine class
   readonly partColors: number[][];
+  /** Other fine classes of the same superclass, per fine class. */
+  readonly siblings: number[][];
 }
 
 const _rgb = (rng: Rng): number[] => [rng.next(), rng.next(), rng.next()];
@@ -68,7 +76,7 @@ function _buildModel(seed: number, numSuper: number, perSuper: number, size: num
     else if (kind === 1) {
       for (let b = 0; b < 2; b++) _drawBlob(shape, size, rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), rng.uniform(0.15, 0.4), rng.uniform(0.1, 0.3), rng.uniform(0, 3.2));
     } else _drawStroke(shape, size, _randomStroke(rng, 0.6, 0.12));
-    return { bg0, bg1, angle, shape, color: _rgb(rng) };
+    return { bg0, bg1, angle, shape, color: _rgb(rng), partColor: _rgb(rng) };
   });
   const protos: Float32Array[] = [];
   const parts: Float32Array[] = [];
@@ -83,7 +91,8 @@ function _buildModel(seed: number, numSuper: number, perSuper: number, size: num
     const part = new Float32Array(n);
     _drawStroke(part, size, _randomStroke(rng, 0.55, 0.07));
     _drawBlob(part, size, rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), rng.uniform(0.1, 0.22), rng.uniform(0.08, 0.18), rng.uniform(0, 3.2));
-    const partColor = _rgb(rng);
+    // Sibling parts share a hue family, so the part alone does not give the class away.
+    const partColor = s.partColor.map((v) => clamp(v + rng.uniform(-0.3, 0.3)));
     const proto = new Float32Array(n * 3);
     const cs = Math.cos(s.angle);
     const sn = Math.sin(s.angle);
@@ -92,7 +101,7 @@ function _buildModel(seed: number, numSuper: number, perSuper: number, size: num
       const y = ((Math.floor(p / size) + 0.5) / size) * 2 - 1;
       const g = Math.min(1, Math.max(0, 0.5 + 0.5 * (cs * x + sn * y)));
       const a = Math.min(1, 0.9 * s.shape[p]);
-      const b = Math.min(1, part[p]);
+      const b = Math.min(1, 0.7 * part[p]);
       for (let c = 0; c < 3; c++) {
         const bg = bg0[c] * (1 - g) + bg1[c] * g;
         const withBase = bg * (1 - a) + baseColor[c] * a;
@@ -103,7 +112,10 @@ function _buildModel(seed: number, numSuper: number, perSuper: number, size: num
     parts.push(part);
     partColors.push(partColor);
   }
-  return { protos, parts, partColors };
+  const siblings = Array.from({ length: numSuper * perSuper }, (_, f) =>
+    Array.from({ length: numSuper * perSuper }, (_, g) => g).filter((g) => g !== f && coarseOf[g] === coarseOf[f]),
+  );
+  return { protos, parts, partColors, siblings };
 }
 
 function _renderSet(
@@ -129,7 +141,9 @@ function _renderSet(
     field.fill(0);
     _warp(field, model.protos[c], size, 3, _randomAffine(rng, 0.3 * j, 0.12 * j, 0.12 * j, 0.12 * j), 1);
     if (knobs.distractor > 0) {
-      const other = (c + 1 + rng.int(numClasses - 1)) % numClasses;
+      // Half the distractors come from a sibling class of the same superclass (when it has one).
+      const siblings = model.siblings[c];
+      const other = siblings.length > 0 && rng.next() < 0.5 ? siblings[rng.int(siblings.length)] : (c + 1 + rng.int(numClasses - 1)) % numClasses;
       _warp(field, model.parts[other], size, 3, _randomAffine(rng, 0.8, 0.2, 0.2, 0.4), knobs.distractor * rng.uniform(0.3, 1), model.partColors[other]);
     }
     for (let k = 0; k < 3; k++) {
@@ -170,12 +184,12 @@ export function offlineRgb(options: OfflineRgbOptions = {}): DatasetSplits {
   const size = expectPositiveInt(fn, 'size', options.size ?? 32, 8);
   const unit = { min: 0, max: 1 };
   const knobs = {
-    noise: expectInRange(fn, 'noise', options.noise ?? 0.08, unit),
+    noise: expectInRange(fn, 'noise', options.noise ?? 0.1, unit),
     jitter: expectInRange(fn, 'jitter', options.jitter ?? 1, { min: 0, max: 2 }),
-    distractor: expectInRange(fn, 'distractor', options.distractor ?? 0.6, unit),
-    colorJitter: expectInRange(fn, 'colorJitter', options.colorJitter ?? 0.15, unit),
+    distractor: expectInRange(fn, 'distractor', options.distractor ?? 0.8, unit),
+    colorJitter: expectInRange(fn, 'colorJitter', options.colorJitter ?? 0.2, unit),
   };
-  const variation = expectInRange(fn, 'classVariation', options.classVariation ?? 0.5, unit);
+  const variation = expectInRange(fn, 'classVariation', options.classVariation ?? 0.35, unit);
   // Fine ids scattered over superclasses (as in CIFAR-100); rank = order of fine ids inside one.
   const coarseOf = new Int32Array(numClasses);
   for (let f = 0; f < numClasses; f++) coarseOf[f] = Math.floor(f / perSuper);
