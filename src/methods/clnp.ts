@@ -2,10 +2,12 @@
  * CLNP, Continual Learning via Neural Pruning (Golkar, Kagan & Cho 2019, arXiv 1903.04476;
  * methods.md §3). Task-incremental, multi-head, one dense network of fixed size:
  *
- * 1. Train task t on the free neurons only (weights into active neurons frozen exactly by
- *    update masks; connections from free into active neurons, and into old heads, held at 0),
- *    with the loss CE + α·Σ|W| over the trainable body weights (§3 item 1). The WSN-paper
- *    per-task protocol of {@link trainOnTask} (fresh Adam, plateau rule, best val snapshot).
+ * 1. Train task t on the free neurons only: weights into active neurons are frozen exactly by
+ *    optimizer update masks (Optimizer.setUpdateMask, whatever Adam's state, pitfall P1); the
+ *    connections from free into active neurons were set to 0 at consolidation and are among
+ *    those frozen entries, and old heads are not trained at all, so no weight hook is needed
+ *    in training. The loss is CE + α·Σ|W| over the trainable body weights (§3 item 1). The
+ *    WSN-paper per-task protocol of {@link trainOnTask} (fresh Adam, plateau rule, best val snapshot).
  * 2. Activity a_j = mean |h_j| over the task's validation data (training data without a
  *    validation split); for conv filters also over spatial positions (§3 item 2).
  * 3. Graceful forgetting: θ = the largest value keeping validation accuracy within m points of
@@ -17,6 +19,8 @@
  *    (Kaiming-uniform, seeded). So later tasks cannot change any old task's outputs: after the
  *    task's own pruning step its accuracy is frozen bit for bit (BWT exactly 0).
  * 5. Task t + 1 trains the free neurons, which read active neurons below (reuse, §3 item 5).
+ * A task stopped through `shouldStop` is still scored, pruned and consolidated, so the learner
+ * stays consistent. `details.theta` is +Infinity when every trained neuron could be pruned.
  *
  * Source status: no official code exists; methods.md gives the mechanism from the abstract and
  * the WSN paper and marks the details [unverified]. Those could not be checked against the
