@@ -6,7 +6,9 @@ import { expectOneOf } from '../errors';
 import { clnp } from './clnp';
 import { ewc } from './ewc';
 import { finetune } from './finetune';
+import { multitask } from './multitask';
 import { packnet } from './packnet';
+import { stl } from './stl';
 import { supsup } from './supsup';
 import type { ContinualMethod } from './types';
 import { wsn } from './wsn';
@@ -19,6 +21,8 @@ export const methods = Object.freeze({
   ewc,
   packnet,
   supsup,
+  stl,
+  multitask,
 } satisfies Record<string, ContinualMethod<any>>);
 
 /** A registry key of {@link methods}. */
