@@ -12,3 +12,4 @@ export * from './train/index';
 export * from './metrics/index';
 export * from './viz/index';
 export * from './methods/index';
+export * from './experiment/index';

@@ -8,3 +8,6 @@ export { clnpCapacityFigure, clnpNeuronTable, type ClnpCapacityOptions, type Cln
 export { gracefulThreshold, thresholdCandidates, type GracefulThresholdOptions, type ThresholdChoice } from './graceful-threshold';
 export { neuronActivity, type NeuronActivityOptions } from './neuron-activity';
 export { neuronChainArchitectures, neuronLayers, type NeuronLayer } from './neuron-layers';
+export * from './network-for-setup';
+export * from './wsn';
+export * from './wsn-diagnostics';
