@@ -56,7 +56,8 @@ export abstract class _MultiHeadLearner implements Learner {
     if (this.cache?.task !== taskIndex) {
       this.clearInferenceCache();
       const masks = this.inferenceMasks(taskIndex);
-      if (masks) this.cache = { task: taskIndex, masks };
+      // predict may run inside a caller's tidy (evaluateLearner): keep the cached masks alive.
+      if (masks) this.cache = { task: taskIndex, masks: new Map([...masks].map(([k, m]) => [k, tf.keep(m)])) };
     }
     const weight = this.cache ? maskedWeight(this.cache.masks) : undefined;
     return tf.tidy(() => this.network.logits(x, taskIndex, { training: false, weight }));
