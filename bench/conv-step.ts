@@ -1,0 +1,64 @@
+/**
+ * Times one SGD training step of a small AlexNet-like conv net (batch 32, 32×32×3 input:
+ * conv5×5/64 → relu → maxPool3 s2 → conv5×5/64 → relu → maxPool3 s2 → dense 384 → dense 10)
+ * on one backend. Threads are fixed per process, so run one configuration per process:
+ *   npx tsx bench/conv-step.ts wasm 2          # wasm, 2 threads, TicketLab kernels
+ *   npx tsx bench/conv-step.ts wasm 2 stock    # same, stock Conv2DBackpropInput and BatchMatMul
+ *   npx tsx bench/conv-step.ts cpu
+ * Prints the median step time over the repetitions, in milliseconds.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, stockWasmKernel } from '../src/backend/index';
+import { Rng } from '../src/random';
+
+async function main(): Promise<void> {
+  const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';
+  const threads = Number(process.argv[3] ?? 1);
+  const stock = process.argv[4] === 'stock';
+  const report = await initBackend({ backend, threads, quiet: true });
+  if (stock) {
+    for (const name of ['Conv2DBackpropInput', 'BatchMatMul']) {
+      const config = stockWasmKernel(name);
+      if (config) {
+        tf.unregisterKernel(name, 'wasm');
+        tf.registerKernel(config);
+      }
+    }
+  }
+  const batch = 32;
+  const rng = new Rng(1);
+  const init = (shape: number[], std: number) =>
+    tf.variable(tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1)), 0, std), shape));
+  const w = {
+    c1: init([5, 5, 3, 64], 0.1), c2: init([5, 5, 64, 64], 0.03),
+    d1: init([7 * 7 * 64, 384], 0.02), d2: init([384, 10], 0.05),
+  };
+  const x = tf.tensor4d(rng.fillUniform(new Float32Array(batch * 32 * 32 * 3), 0, 1), [batch, 32, 32, 3]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => rng.int(10)), 'int32'), 10);
+  const step = () => tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => {
+      let h: tf.Tensor4D = tf.relu(tf.conv2d(x, w.c1 as tf.Tensor4D, 1, 'same'));
+      h = tf.maxPool(h, 3, 2, 'same'); // [B, 16, 16, 64]
+      h = tf.relu(tf.conv2d(h, w.c2 as tf.Tensor4D, 1, 'same'));
+      h = tf.maxPool(h, 3, 2, 'valid'); // [B, 7, 7, 64]
+      const d = tf.relu(tf.matMul(tf.reshape(h, [batch, -1]), w.d1));
+      return tf.losses.softmaxCrossEntropy(y, tf.matMul(d, w.d2)) as tf.Scalar;
+    });
+    for (const v of Object.values(w)) v.assign(tf.sub(v, tf.mul(grads[v.name], 0.01)));
+    return value.dataSync()[0];
+  });
+  const reps = backend === 'cpu' ? 2 : 7;
+  step();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  console.log(`${report.name} threads=${report.threads}${stock ? ' stock-kernels' : ''}: ` +
+    `${median.toFixed(1)} ms/step (${((batch * 1000) / median).toFixed(0)} samples/s)`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
