@@ -166,7 +166,7 @@ class Wsn implements WsnLearner {
       this.predictCache = { task: taskIndex, weights };
     }
     const weights = this.predictCache!.weights;
-    return this.network.logits(x, taskIndex, { training: false, weight: (info, w) => weights.get(info.name) ?? w });
+    return tf.tidy(() => this.network.logits(x, taskIndex, { training: false, weight: (info, w) => weights.get(info.name) ?? w }));
   }
 
   private dropPredictCache(): void {
