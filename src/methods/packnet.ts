@@ -216,7 +216,7 @@ class PacknetLearnerImpl extends _MultiHeadLearner implements PacknetLearner {
  * const learner = packnet.create(setup, packnet.resolveOptions({ keepFraction: 0.1 }));
  * ```
  */
-export const packnet: ContinualMethod<PacknetOptions> & { create(setup: LearnerSetup, options: PacknetOptions): PacknetLearner } = Object.freeze({
+export const packnet: Omit<ContinualMethod<PacknetOptions>, 'create'> & { create(setup: LearnerSetup, options: PacknetOptions): PacknetLearner } = Object.freeze({
   name: 'packnet',
   description: 'PackNet: per-task magnitude pruning, owned weights frozen (c = 1/T, Adam)',
   scenarios: ['task-il'] as const,

@@ -90,7 +90,7 @@ class SupsupLearner extends _MultiHeadLearner {
         ..._optimizerFields(this.options, this.setup.training),
       });
       const mask: Record<string, Uint8Array> = {};
-      for (const p of this.maskable()) mask[p.name] = topCMask(scores.get(`score/${p.name}`)!.dataSync(), keepFraction);
+      for (const p of this.maskable()) mask[p.name] = topCMask(scores.get(`score/${p.name}`)!.dataSync() as Float32Array, keepFraction);
       this.masks[task.index] = mask;
       this.learned = Math.max(this.learned, task.index + 1);
       this.clearInferenceCache();
