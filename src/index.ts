@@ -13,3 +13,4 @@ export * from './metrics/index';
 export * from './viz/index';
 export * from './methods/index';
 export * from './experiment/index';
+export * from './lifelong/index';
