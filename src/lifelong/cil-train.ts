@@ -156,8 +156,9 @@ export async function trainCilTask(
   const optimizer = sgd(network.params, { learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay });
   bound?.attach(optimizer);
   const weight = bound?.weight;
-  const milestones = o.milestones ?? [Math.round(0.6 * o.epochs), Math.round(0.8 * o.epochs)];
-  const schedule = o.schedule === 'step' ? stepSchedule({ initial: o.learningRate, milestones, gamma: 0.1 }) : constantSchedule(o.learningRate);
+  // Short runs: drop milestones that coincide or fall outside the epochs.
+  const milestones = o.milestones ?? [...new Set([Math.round(0.6 * o.epochs), Math.round(0.8 * o.epochs)])].filter((m) => m > 0 && m < o.epochs);
+  const schedule = o.schedule === 'step' && milestones.length > 0 ? stepSchedule({ initial: o.learningRate, milestones, gamma: 0.1 }) : constantSchedule(o.learningRate);
 
   let captured: Snapshot | null = context.captureAtStep === 0 ? takeSnapshot(network.params) : null;
   let stepsDone = 0;
