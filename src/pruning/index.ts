@@ -3,3 +3,4 @@ export * from './mask';
 export * from './select-kth';
 export * from './top-c';
 export * from './magnitude-prune';
+export * from './round-half-even';

@@ -1,14 +1,15 @@
 /**
  * Unstructured magnitude pruning of what remains (L1, PyTorch `prune.l1_unstructured` /
  * `global_unstructured` semantics) [methods.md §2.4, P4]: among the weights still kept by the
- * mask, remove round(p · remaining) with the smallest |w|, ranked over all chosen layers at once
- * (`global`, the lifelong-tickets `prune(0.2)` over conv weights) or within each layer
- * (`per-layer`, PackNet-style). Ties at the threshold are broken by position: the first ones
- * in layer order, then row-major order, are removed first, so the count is exact.
+ * mask, remove round(p · remaining) (Python round, halves to even) with the smallest |w|, ranked
+ * over all chosen layers at once (`global`, the lifelong-tickets `prune(0.2)` over conv weights)
+ * or within each layer (`per-layer`, PackNet-style). Ties at the threshold are broken by
+ * position: the first ones in layer order, then row-major order, go first, so the count is exact.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange, expectOneOf, ShapeMismatchError, UnknownNameError } from '../errors';
 import type { Mask } from './mask';
+import { roundHalfEven } from './round-half-even';
 import { selectKth } from './select-kth';
 
 /** Options of {@link magnitudePrune}. */
@@ -33,7 +34,7 @@ function valuesOf(weights: Weights, name: string): Float32Array | undefined {
 function pruneGroup(values: Float32Array[], bits: Uint8Array[], fraction: number): void {
   let remaining = 0;
   for (const b of bits) for (let i = 0; i < b.length; i++) remaining += b[i];
-  const toRemove = Math.round(fraction * remaining);
+  const toRemove = roundHalfEven(fraction * remaining); // PyTorch: round(amount · unpruned)
   if (toRemove === 0) return;
   const alive = new Float32Array(remaining);
   let j = 0;

@@ -115,7 +115,7 @@ export interface MaskCount {
   readonly total: number;
   /** kept / total (0–1; 0 for an empty mask). */
   readonly density: number;
-  /** 1 − density. */
+  /** 1 − density, computed as (total − kept) / total. */
   readonly sparsity: number;
 }
 
@@ -126,8 +126,8 @@ function count(bits: Uint8Array): number {
 }
 
 function toCount(kept: number, total: number): MaskCount {
-  const density = total === 0 ? 0 : kept / total;
-  return { kept, total, density, sparsity: 1 - density };
+  if (total === 0) return { kept, total, density: 0, sparsity: 1 };
+  return { kept, total, density: kept / total, sparsity: (total - kept) / total };
 }
 
 /**

@@ -6,17 +6,13 @@
  *   n − k + 1 ≈ c·n entries);
  * - backward: straight-through, the selection is the identity to |s|, so
  *   ∂L/∂s = sign(s) ⊙ ∂L/∂m and, with W_eff = W ⊙ m, ∂L/∂s = sign(s) ⊙ W ⊙ ∂L/∂W_eff.
- * The threshold is found by quickselect on a host copy of |s| (no full sort, P2).
+ * The threshold is found by a two-pass radix select over |s| on the host (no sort, P2).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange, InvalidArgumentError } from '../errors';
+import { roundHalfEven } from './round-half-even';
 import { selectKth } from './select-kth';
 
-/** Python's round(): halves go to the even neighbour. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 function checkKeep(fn: string, keepFraction: number): void {
   expectInRange(fn, 'keepFraction', keepFraction, {
@@ -43,15 +39,14 @@ export function topCRank(n: number, keepFraction: number): number {
 
 /**
  * The top-c threshold τ of non-negative values (e.g. |scores|): their k-th smallest, with k
- * from {@link topCRank}. Does not modify `magnitudes`.
+ * from {@link topCRank}. Does not modify `magnitudes`; costs two linear passes.
  * @example
  * ```ts
  * topCThreshold(Float32Array.of(0.1, 0.4, 0.3, 0.2), 0.5); // 0.3 (k = 1 + round(1.5) = 3)
  * ```
  */
-export function topCThreshold(magnitudes: ArrayLike<number>, keepFraction: number): number {
-  const k = topCRank(magnitudes.length, keepFraction);
-  return selectKth(Float32Array.from(magnitudes), k);
+export function topCThreshold(magnitudes: Float32Array, keepFraction: number): number {
+  return selectKth(magnitudes, topCRank(magnitudes.length, keepFraction));
 }
 
 /**
@@ -62,8 +57,9 @@ export function topCThreshold(magnitudes: ArrayLike<number>, keepFraction: numbe
  * topCMask(Float32Array.of(-0.4, 0.1, 0.3, -0.2), 0.5); // Uint8Array [1, 0, 1, 0]
  * ```
  */
-export function topCMask(scores: ArrayLike<number>, keepFraction: number): Uint8Array {
-  const magnitudes = Float32Array.from(scores, Math.abs);
+export function topCMask(scores: Float32Array, keepFraction: number): Uint8Array {
+  const magnitudes = new Float32Array(scores.length);
+  for (let i = 0; i < scores.length; i++) magnitudes[i] = Math.abs(scores[i]);
   const tau = topCThreshold(magnitudes, keepFraction);
   const bits = new Uint8Array(magnitudes.length);
   for (let i = 0; i < bits.length; i++) bits[i] = magnitudes[i] >= tau ? 1 : 0;
@@ -88,7 +84,7 @@ export function topCMaskSTE(score: tf.Tensor, keepFraction: number): tf.Tensor {
   }
   const forward = (s: tf.Tensor, save: tf.GradSaveFunc) => {
     const magnitudes = tf.abs(s);
-    // dataSync() may hand back the backend's own storage: topCThreshold copies before selecting.
+    // selectKth only reads, so the backend's own storage (dataSync on cpu) is safe to pass.
     const tau = topCThreshold(magnitudes.dataSync() as Float32Array, keepFraction);
     save([s]);
     return {
