@@ -6,8 +6,8 @@ import { createNetwork } from '../../src/models/architectures';
 import type { Network } from '../../src/models/types';
 
 /** 6 offline-RGB classes in 3 tasks, 90 train / 10 val images per class, 5 exemplars, a 120-image pool. */
-export function tinyCil(seed = 0): Scenario {
-  const data = offlineRgb({ seed, numSuperclasses: 3, classesPerSuperclass: 2, trainCount: 600, testCount: 120 });
+export function tinyCil(seed = 0, trainCount = 600): Scenario {
+  const data = offlineRgb({ seed, numSuperclasses: 3, classesPerSuperclass: 2, trainCount, testCount: 120 });
   const pool = offlineRgb({ seed: seed + 99, numSuperclasses: 3, classesPerSuperclass: 2, trainCount: 120, testCount: 0 }).train;
   return lifelongCil(data, { numTasks: 3, exemplarsPerClass: 5, unlabeled: pool, seed, classOrder: 'seeded' });
 }
