@@ -36,7 +36,7 @@ export const offlinePermutedBenchmark: Benchmark = {
   inputShape: [28, 28, 1],
   defaults: {
     architecture: 'mlp', epochs: 3, batchSize: 32, testBatchSize: 64, learningRate: 1e-3, lrMin: 1e-6, patience: 6,
-    augment: false, numTasks: 10, trainCount: 1000, testCount: 500, dataSeed: 0,
+    augment: false, numTasks: 10, trainCount: 800, testCount: 300, dataSeed: 0,
   },
   async scenario(o, seed) {
     const trainCount = expectPositiveInt('offline-permuted', 'trainCount', o.trainCount, 20);
