@@ -59,8 +59,8 @@ export const offlineSplitBenchmark: Benchmark = {
   offline: true,
   inputShape: [32, 32, 3],
   defaults: {
-    architecture: 'lenet', epochs: 3, batchSize: 32, testBatchSize: 64, learningRate: 1e-3, lrMin: 1e-6, patience: 6,
-    augment: false, numTasks: 5, trainCount: 2000, testCount: 500, numSuperclasses: 4, classesPerSuperclass: 5, dataSeed: 0,
+    architecture: 'lenet', epochs: 2, batchSize: 32, testBatchSize: 64, learningRate: 1e-3, lrMin: 1e-6, patience: 6,
+    augment: false, numTasks: 5, trainCount: 1000, testCount: 300, numSuperclasses: 4, classesPerSuperclass: 5, dataSeed: 0,
   },
   async scenario(o, seed) {
     const fn = 'offline-split';
