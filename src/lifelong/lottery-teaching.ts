@@ -55,7 +55,8 @@ export interface QueryOptions {
 function _squaredDistances(a: tf.Tensor2D, b: tf.Tensor2D, bNorms: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => {
     const aNorms = tf.sum(tf.square(a), 1, true); // [m, 1]
-    const cross = tf.matMul(a, b, false, true); // [m, n]
+    // (b·aᵀ)ᵀ: on wasm, XNNPACK is ~2× faster with the small operand transposed than with b's.
+    const cross = tf.transpose(tf.matMul(b, a, false, true)); // [m, n]
     return tf.add(tf.sub(aNorms, tf.mul(cross, 2)), bNorms) as tf.Tensor2D; // bNorms [1, n]
   });
 }
