@@ -134,6 +134,20 @@ test('ACC rises with c from 0.01 to 0.1 and 0.5 (two seeds averaged)', async () 
   assert.ok(acc[0.5] > acc[0.01] + 10, `ACC ${JSON.stringify(acc)}`);
 });
 
+test('reinitScores draws fresh scores per task (Table 3 ablation): task masks then overlap only at chance level', async () => {
+  await useTestBackend('wasm');
+  const iou: Record<string, number> = {};
+  for (const reinitScores of [false, true]) {
+    const l = wsn.create({ scenario, architecture: 'mlp', training: { ...training, epochs: 1 }, seed: 3 }, wsn.resolveOptions({ keepFraction: 0.1, reinitScores }));
+    for (const task of scenario.tasks.slice(0, 2)) await l.learnTask(task, { seed: task.index });
+    iou[String(reinitScores)] = l.diagnostics().overlap[0][1];
+    l.dispose();
+  }
+  // independent top-10 % masks have IoU ≈ 0.1 / 1.9 ≈ 0.053
+  assert.ok(iou.true < 0.08, `re-initialised: IoU ${iou.true}`);
+  assert.ok(iou.false > 2 * iou.true, `scores carried over are reused: IoU ${iou.false} vs ${iou.true}`);
+});
+
 test('a learner restored from getState predicts bit-identically', async () => {
   await useTestBackend('wasm');
   const a = learner(0.2);
