@@ -177,16 +177,19 @@ export class ProgressDisplay {
     const x = this.history.map((_, i) => i + 1);
     const labels = this.history.map((p) => `task ${p.task + 1}, epoch ${p.epoch + 1}`);
     const n = this.matrix.length;
+    // A lower-triangular matrix: pad every row to the widest with nulls, so each column shows.
+    const width = Math.max(0, ...this.matrix.map((row) => row.length));
+    const z = this.matrix.map((row) => Array.from({ length: width }, (_, j) => (j < row.length ? row[j] : null)));
     return {
       data: [
         { type: 'scatter', mode: 'lines+markers', name: 'loss', x, y: this.history.map((p) => p.loss), text: labels, xaxis: 'x', yaxis: 'y' },
         { type: 'scatter', mode: 'lines+markers', name: 'train accuracy', x, y: this.history.map((p) => p.accuracy ?? null), text: labels, xaxis: 'x2', yaxis: 'y2' },
         { type: 'scatter', mode: 'lines+markers', name: 'val accuracy', x, y: this.history.map((p) => p.valAccuracy ?? null), text: labels, xaxis: 'x2', yaxis: 'y2' },
         {
-          type: 'heatmap', name: 'R', z: this.matrix, colorscale: 'Viridis', showscale: false,
-          x: Array.from({ length: this.matrix[0]?.length ?? 0 }, (_, j) => `eval ${j + 1}`),
+          type: 'heatmap', name: 'R', z, colorscale: 'Viridis', showscale: false,
+          x: Array.from({ length: width }, (_, j) => `eval ${j + 1}`),
           y: Array.from({ length: n }, (_, i) => `after ${i + 1}`),
-          text: this.matrix.map((row) => row.map((v) => v.toFixed(2))), texttemplate: '%{text}', xaxis: 'x3', yaxis: 'y3',
+          text: z.map((row) => row.map((v) => (v === null ? '' : v.toFixed(2)))), texttemplate: '%{text}', xaxis: 'x3', yaxis: 'y3',
         },
       ],
       layout: {
@@ -209,7 +212,7 @@ export class ProgressDisplay {
     return {
       'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout },
       'text/html': plotlyHtml(fig, withPlotlyJs),
-      'text/plain': `Live chart: ${this.history.length} epochs, accuracy matrix ${this.matrix.length}×${this.matrix[0]?.length ?? 0}`,
+      'text/plain': `Live chart: ${this.history.length} epochs, accuracy matrix ${this.matrix.length}×${Math.max(0, ...this.matrix.map((row) => row.length))}`,
     };
   }
 }

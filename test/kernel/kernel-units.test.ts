@@ -140,3 +140,13 @@ test('backend start-up reports the choice, a missing build and a failing init wi
   assert.match(await startBackend(() => { throw new Error('Cannot find module'); }), /did not load \(Cannot find module\)\. Run `npm run build`/);
   assert.match(await startBackend(() => ({ initBackend: async () => { throw new Error('no GPU'); } })), /initBackend failed \(no GPU\)/);
 });
+
+test('the live chart shows every column of a lower-triangular accuracy matrix', async () => {
+  const { progress } = await import('../../kernel/progress');
+  const p = progress({ chart: true, chartIntervalMs: 0 });
+  p.setAccuracyMatrix([[90], [88, 91], [85, 89, 92]]);
+  const heatmap = p.figure().data.find((trace) => trace.type === 'heatmap') as { z: (number | null)[][]; x: string[] };
+  assert.deepEqual(heatmap.x, ['eval 1', 'eval 2', 'eval 3']);
+  assert.deepEqual(heatmap.z, [[90, null, null], [88, 91, null], [85, 89, 92]]);
+  p.done();
+});
