@@ -30,6 +30,7 @@ import { networkForSetup } from './network-for-setup';
 import { trainOnTask } from './train-on-task';
 import type { CapacityReport, ContinualMethod, Learner, LearnerSetup, LearnerState, TaskContext, TaskSummary } from './types';
 import { wsnDiagnostics, type WsnDiagnostics } from './wsn-diagnostics';
+import { _ValidationWeights } from './wsn-validation-weights';
 
 /** Options of {@link wsn}. */
 export interface WsnOptions {
@@ -104,7 +105,7 @@ class Wsn implements WsnLearner {
     for (const [name, s] of this.scores) variables.set(SCORE + name, s);
     // 1 = may move, 0 = in M_{t−1}: frozen exactly, Adam slots included (P1).
     const updateMasks = new Map(this.maskable.map((p) => [p.name, maskToTensor(this.union[p.name].map((b) => 1 - b), p.shape, p.name)]));
-    const validation = new ValidationWeights(this.scores, c);
+    const validation = new _ValidationWeights(this.scores, c);
     let result;
     try {
       result = await trainOnTask({
@@ -235,40 +236,6 @@ class Wsn implements WsnLearner {
     this.dropPredictCache();
     tf.dispose([...this.scores.values()]);
     this.network.dispose();
-  }
-}
-
-/**
- * Validation-pass weights W ⊙ top-c(s): computed once after each run of training steps (the
- * official code also re-uses the last training mask for validation, §1.5) and kept across
- * the validation batches instead of re-selecting per batch.
- */
-class ValidationWeights {
-  stale = true;
-  private readonly cache = new Map<string, tf.Tensor>();
-
-  constructor(
-    private readonly scores: ReadonlyMap<string, tf.Variable>,
-    private readonly keepFraction: number,
-  ) {}
-
-  get(name: string, w: tf.Variable): tf.Tensor {
-    if (this.stale) {
-      this.dispose();
-      this.stale = false;
-    }
-    let out = this.cache.get(name);
-    if (!out) {
-      const s = this.scores.get(name)!;
-      out = tf.keep(tf.tidy(() => tf.mul(w, maskToTensor(topCMask(s.dataSync() as Float32Array, this.keepFraction), s.shape))));
-      this.cache.set(name, out);
-    }
-    return out;
-  }
-
-  dispose(): void {
-    tf.dispose([...this.cache.values()]);
-    this.cache.clear();
   }
 }
 
