@@ -6,12 +6,19 @@
  *   n − k + 1 ≈ c·n entries);
  * - backward: straight-through, the selection is the identity to |s|, so
  *   ∂L/∂s = sign(s) ⊙ ∂L/∂m and, with W_eff = W ⊙ m, ∂L/∂s = sign(s) ⊙ W ⊙ ∂L/∂W_eff.
- * The threshold is found by a two-pass radix select over |s| on the host (no sort, P2).
+ * The threshold is found by a two-pass radix select over |s| on the host (no sort, P2); in
+ * training steps by a one-pass windowed select around the previous step's τ (top-c-window.ts),
+ * reading and writing the backend's memory directly where it can (wasm heap, cpu arrays).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange, InvalidArgumentError } from '../errors';
 import { roundHalfEven } from './round-half-even';
 import { selectKth } from './select-kth';
+import { _mapFloat32 } from './_host-arrays';
+import { _topCMaskWindowed, type TopCWindowState } from './top-c-window';
+
+/** Last step's threshold bracket per score tensor (variables keep their identity across steps). */
+const windows = new WeakMap<tf.Tensor, { k: number; state: TopCWindowState }>();
 
 
 function checkKeep(fn: string, keepFraction: number): void {
@@ -69,8 +76,10 @@ export function topCMask(scores: Float32Array, keepFraction: number): Uint8Array
 /**
  * The differentiable top-c mask of a score tensor: forward the 0/1 float32 mask of
  * {@link topCMask}, backward the straight-through gradient ∂L/∂s = sign(s) ⊙ ∂L/∂m. Use it as
- * `W_eff = W ⊙ topCMaskSTE(s, c)` inside a forward `weight` hook. Reads |s| to the host once
- * per call (for τ). The result belongs to the caller's tidy scope.
+ * `W_eff = W ⊙ topCMaskSTE(s, c)` inside a forward `weight` hook. Selects τ on the host in one
+ * pass over the scores (no copy on wasm and cpu), reusing the last τ of the same `score` tensor
+ * (e.g. a tf.Variable) as a bracket; the result is exact either way. The result belongs to the
+ * caller's tidy scope.
  * @throws InvalidArgumentError for c outside (0, 1] or a non-float score
  * @example
  * ```ts
@@ -83,12 +92,17 @@ export function topCMaskSTE(score: tf.Tensor, keepFraction: number): tf.Tensor {
     throw new InvalidArgumentError(`topCMaskSTE: score must be float32; got ${score.dtype}. Initialise scores with kaimingUniform().`);
   }
   const forward = (s: tf.Tensor, save: tf.GradSaveFunc) => {
-    const magnitudes = tf.abs(s);
-    // selectKth only reads, so the backend's own storage (dataSync on cpu) is safe to pass.
-    const tau = topCThreshold(magnitudes.dataSync() as Float32Array, keepFraction);
+    const k = topCRank(s.size, keepFraction);
+    const previous = windows.get(score);
+    let state: TopCWindowState | undefined;
+    const mask = _mapFloat32(s, (values, out) => {
+      const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
+      state = _topCMaskWindowed(bits, out, k, previous?.k === k ? previous.state : undefined);
+    });
+    windows.set(score, { k, state: state! });
     save([s]);
     return {
-      value: tf.cast(tf.greaterEqual(magnitudes, tf.scalar(tau)), 'float32'),
+      value: mask,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])),
     };
   };

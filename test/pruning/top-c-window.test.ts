@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../src/random';
+import { topCMask, topCMaskSTE, topCRank } from '../../src/pruning';
+import { _topCMaskWindowed, type TopCWindowState } from '../../src/pruning/top-c-window';
+import { useTestBackend } from '../helpers/backend';
+
+/** Scores drifting step by step: small moves, then a jump, then a block of exact ties. */
+function* drift(n: number, seed: number): Generator<Float32Array> {
+  const rng = new Rng(seed);
+  const s = rng.fillUniform(new Float32Array(n), -0.02, 0.02);
+  for (let step = 0; step < 12; step++) {
+    if (step === 6) for (let i = 0; i < n; i++) s[i] *= 1.5; // τ leaves any window
+    if (step === 9) s.fill(0.005, 0, Math.floor(n * 0.6)); // most values tie: the window overflows
+    else for (let i = 0; i < n; i++) s[i] += (rng.next() - 0.5) * 2e-4;
+    yield s;
+  }
+}
+
+describe('windowed top-c selection', () => {
+  it('matches the full selection at every step, through hits, misses and overflows', () => {
+    const n = 30_000;
+    for (const c of [0.03, 0.5, 0.9]) {
+      const k = topCRank(n, c);
+      let state: TopCWindowState | undefined;
+      const out = new Float32Array(n);
+      for (const s of drift(n, 4)) {
+        state = _topCMaskWindowed(new Int32Array(s.buffer), out, k, state);
+        assert.deepEqual(Uint8Array.from(out), topCMask(s, c), `c=${c}`);
+      }
+    }
+  });
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`topCMaskSTE on a variable stays exact across steps on ${backend}`, async () => {
+      await useTestBackend(backend);
+      const n = 20_000;
+      const score = tf.variable(tf.zeros([100, 200]));
+      for (const s of drift(n, 8)) {
+        score.assign(tf.tensor(s, [100, 200]));
+        const got = tf.tidy(() => topCMaskSTE(score, 0.1).dataSync());
+        assert.deepEqual(Uint8Array.from(got), topCMask(s, 0.1));
+      }
+      score.dispose();
+    });
+  }
+});
