@@ -131,11 +131,34 @@ export function batchNorm<T extends tf.Tensor>(
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
   if (rate <= 0) return x;
-  const rng = new Rng(seed);
-  const keep = new Float32Array(x.size);
-  const scale = 1 / (1 - rate);
-  for (let i = 0; i < keep.length; i++) keep[i] = rng.next() < rate ? 0 : scale;
+  const keep = _dropoutKeep(x.size, rate, seed);
   return tf.mul(x, tf.tensor(keep, x.shape, 'float32')) as T;
+}
+
+/**
+ * The keep-and-scale factors of {@link dropout}: entry i is 0 when the i-th draw of
+ * `new Rng(seed).next()` is below `rate`, else 1/(1 − rate). The generator (xoshiro128**, see
+ * random.ts) runs inline on local state, so the stream is exactly Rng's, ~10× faster than one
+ * `next()` call per entry. `next() < rate` ⇔ `(u >>> 8) < rate·2^24`, exactly (u the uint32 draw).
+ */
+export function _dropoutKeep(size: number, rate: number, seed: number): Float32Array {
+  const keep = new Float32Array(size);
+  const scale = 1 / (1 - rate);
+  const cut = rate * 16777216;
+  let [s0, s1, s2, s3] = new Rng(seed).getState().words.map((w) => w | 0);
+  for (let i = 0; i < size; i++) {
+    const m = Math.imul(s1, 5);
+    const u = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    keep[i] = u >>> 8 < cut ? 0 : scale;
+  }
+  return keep;
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { createNetwork, initValues, kaimingUniform, layers, signedConstant } from '../../src/models';
+import { Rng } from '../../src/random';
 import { useTestBackend } from '../helpers/backend';
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
@@ -75,6 +76,15 @@ describe('layer ops', () => {
     assert.notDeepEqual(run(true, 7), run(true, 8));
     assert.deepEqual(run(false), run(false, 99));
     net.dispose();
+  });
+
+  it('dropout masks follow the Rng stream exactly: entry i dropped iff the i-th next() < rate', () => {
+    for (const [rate, seed] of [[0.2, 0], [0.5, 11], [0.37, 4294967295]] as const) {
+      const rng = new Rng(seed);
+      const expected = Float32Array.from({ length: 10_007 }, () => (rng.next() < rate ? 0 : 1 / (1 - rate)));
+      const got = tf.tidy(() => layers.dropout(tf.ones([10_007]), rate, seed).dataSync());
+      assert.deepEqual(Array.from(got), Array.from(expected));
+    }
   });
 
   it('initialisers: Kaiming-uniform bound 1/√fanIn, signed constant ±√2/√fanIn, same seed same values', () => {
