@@ -1,7 +1,7 @@
 /**
  * The list of training kernels TicketLab registers for the wasm backend: the ones stock
  * tfjs-backend-wasm 4.22 lacks (so a conv net or a gather can train), and faster replacements
- * for two it has. One file per kernel; add a kernel by adding its file and one line here.
+ * for some it has. One file per kernel; add a kernel by adding its file and one line here.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -10,6 +10,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-native-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-native-backprop-input';
+import { maxPoolGradConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** Kernels added because stock wasm has none. */
@@ -24,8 +25,9 @@ const added: readonly tf.KernelConfig[] = [
 const replaced: readonly ((stock: tf.KernelConfig) => tf.KernelConfig)[] = [
   (stock) => ({ ...conv2dBackpropInputConfig, setupFunc: stock.setupFunc }),
   _batchMatMulConfig,
+  (stock) => ({ ...maxPoolGradConfig, setupFunc: stock.setupFunc }), // keeps the stock one callable
 ];
-const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul'] as const;
+const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad'] as const;
 
 let registered: readonly string[] | null = null;
 const stockConfigs = new Map<string, tf.KernelConfig>();

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { data, expectSameOnWasm } from './_compare';
+
+type Pad = 'same' | 'valid' | number;
+
+test('MaxPoolGrad on wasm matches cpu for pool sizes, strides, paddings and ties', async () => {
+  let i = 0;
+  for (const [h, w] of [[7, 7], [8, 11], [29, 29]] as const) {
+    for (const size of [2, 3] as const) {
+      for (const stride of [1, 2, 3] as const) {
+        for (const pad of ['valid', 'same', 1] as Pad[]) {
+          if (pad === 1 && size < 3) continue; // padding must be under the window size
+          for (const ties of [false, true]) {
+            const shape = [1 + (i % 3), h, w, 1 + (i % 5)];
+            const seed = i++;
+            await expectSameOnWasm(`maxPool grad ${JSON.stringify({ shape, size, stride, pad, ties })}`, () => {
+              let x = tf.tensor(data(shape, seed), shape) as tf.Tensor4D;
+              // ReLU'd and rounded inputs: many windows tie (all zeros), where the first max wins.
+              if (ties) x = tf.relu(tf.round(tf.mul(x, 2))) as tf.Tensor4D;
+              const dy = (y: tf.Tensor) => tf.tensor(data(y.shape, seed + 500), y.shape);
+              const f = (t: tf.Tensor4D) => {
+                const y = tf.maxPool(t, size, stride, pad);
+                return tf.sum(tf.mul(y, dy(y)));
+              };
+              return [tf.grad(f)(x)];
+            });
+          }
+        }
+      }
+    }
+  }
+});
