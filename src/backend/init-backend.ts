@@ -36,7 +36,7 @@ async function _probeCpu(): Promise<ProbeResult> {
   return { ok: true, tfjsName: 'cpu', device: 'pure JavaScript on the main thread', threads: 1, simd: false };
 }
 
-const probes: Record<BackendName, (threads: number) => Promise<ProbeResult>> = {
+const probes: Record<BackendName, (threads: number, forced: boolean) => Promise<ProbeResult>> = {
   'node-gpu': _probeNodeGpu,
   node: _probeNode,
   webgpu: _probeWebgpu,
@@ -59,7 +59,7 @@ async function _select(wanted: BackendName | undefined, threads: number): Promis
   for (const name of order) {
     let result: ProbeResult;
     try {
-      result = await probes[name](threads);
+      result = await probes[name](threads, wanted !== undefined);
     } catch (e) {
       result = { ok: false, reason: `unexpected error: ${(e as Error).message.split('\n')[0]}` };
     }

@@ -9,17 +9,15 @@
 import { spawnSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProbeResult } from './probe-result';
+import { _setupWebgpuForNode, WEBGPU_NODE_NOTES } from './webgpu/setup-node';
 
 /** How long to wait for `requestAdapter()` before giving up, in milliseconds. */
 const ADAPTER_TIMEOUT_MS = 5000;
 
-interface DawnModule {
-  create(flags: string[]): { requestAdapter(): Promise<unknown> };
-  globals: Record<string, unknown>;
-}
+type DawnModule = import('./webgpu/setup-node')._DawnModule;
 
 interface AdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
   requestAdapterInfo?: () => Promise<AdapterLike['info']>;
 }
 
@@ -62,8 +60,11 @@ function _adapterMissing(): string | null {
   return `the Dawn adapter check did not finish (${child.error?.message ?? `exit ${child.status}`})${said}`;
 }
 
-/** Tries the WebGPU backend over Dawn. */
-export async function _probeWebgpu(): Promise<ProbeResult> {
+/**
+ * Tries the WebGPU backend over Dawn. A software adapter (Mesa's lavapipe/llvmpipe, SwiftShader:
+ * `info.isFallbackAdapter`) is slower than wasm, so it is used only when forced.
+ */
+export async function _probeWebgpu(_threads = 1, forced = false): Promise<ProbeResult> {
   try {
     require.resolve('webgpu');
   } catch {
@@ -95,17 +96,27 @@ export async function _probeWebgpu(): Promise<ProbeResult> {
       reason: 'Dawn found no GPU adapter in this process, though it found one in a child process',
     };
   }
+  const info = (adapter as AdapterLike).info;
+  if (info?.isFallbackAdapter === true && !forced) {
+    return {
+      ok: false,
+      reason: `the only adapter is a software one (${await _describe(adapter as AdapterLike)}), slower than wasm; force backend "webgpu" to use it`,
+    };
+  }
   try {
-    Object.assign(globalThis, dawn.globals);
-    const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: unknown };
-    if (nav.gpu === undefined) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('@tensorflow/tfjs-backend-webgpu');
+    _setupWebgpuForNode(dawn, gpu);
     if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'tf.setBackend("webgpu") returned false' };
     const sum = tf.tidy(() => tf.sum(tf.add(tf.ones([4]), tf.ones([4]))).dataSync()[0]);
     if (sum !== 8) return { ok: false, reason: `a test op on webgpu gave ${sum} instead of 8` };
   } catch (e) {
     return { ok: false, reason: `the webgpu backend failed to start: ${(e as Error).message.split('\n')[0]}` };
   }
-  return { ok: true, tfjsName: 'webgpu', device: await _describe(adapter as AdapterLike), threads: 1, simd: false };
+  return {
+    ok: true,
+    tfjsName: 'webgpu',
+    device: await _describe(adapter as AdapterLike),
+    threads: 1,
+    simd: false,
+    notes: WEBGPU_NODE_NOTES,
+  };
 }
