@@ -1,3 +1,4 @@
+// Pooling and normalisation kernels and gradients: wasm against the cpu backend.
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { data, expectSameOnWasm } from './_compare';
@@ -29,5 +30,17 @@ test('MaxPoolGrad on wasm matches cpu for pool sizes, strides, paddings and ties
         }
       }
     }
+  }
+});
+
+test('batch-statistics norm and its gradient on wasm match cpu', async () => {
+  const { layers } = await import('../../src/models');
+  for (const [i, shape] of [[64, 100], [8, 9, 9, 20], [4, 29, 29, 16]].entries()) {
+    await expectSameOnWasm(`batchStatNorm ${shape}`, () => {
+      const x = tf.tensor(data(shape, 40 + i), shape);
+      const w = tf.tensor(data(shape, 50 + i), shape);
+      const f = (t: tf.Tensor) => tf.sum(tf.mul(layers.batchStatNorm(t), w));
+      return [layers.batchStatNorm(x), tf.grad(f)(x)];
+    });
   }
 });

@@ -26,6 +26,21 @@ describe('layer ops', () => {
     close(d, [-1, -1, 1, 1], 1e-4);
   });
 
+  it('batch-statistics norm gradient equals autodiff of the op-by-op formula (2-D and 4-D)', () => {
+    const reference = (x: tf.Tensor) => {
+      const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+      const centered = tf.sub(x, tf.mean(x, axes, true));
+      return tf.mul(centered, tf.rsqrt(tf.add(tf.mean(tf.square(centered), axes, true), 1e-5)));
+    };
+    for (const shape of [[16, 10], [4, 5, 5, 6]]) {
+      const x = tf.randomUniform(shape, -2, 3, 'float32', 31);
+      const w = tf.randomUniform(shape, -1, 1, 'float32', 32); // L = Σ w ⊙ y, so dy = w
+      const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) => tf.sum(tf.mul(f(t), w));
+      close(layers.batchStatNorm(x).dataSync(), reference(x).dataSync());
+      close(tf.grad(loss(layers.batchStatNorm))(x).dataSync(), tf.grad(loss(reference))(x).dataSync(), 1e-4);
+    }
+  });
+
   it('affine batch norm normalises with the batch in training, updates running stats, and uses them at inference', () => {
     const stats = { movingMean: tf.variable(tf.zeros([1]), false), movingVariance: tf.variable(tf.ones([1]), false) };
     const x = tf.tensor2d([[1], [3], [5], [7]]); // mean 4, population var 5, unbiased 20/3
