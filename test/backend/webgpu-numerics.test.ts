@@ -224,9 +224,9 @@ const NETWORKS: readonly [ArchitectureName, object, number][] = [
   ['alexnet', {}, 2],
   ['resnet18-reduced', {}, 2],
   ['lenet', { inputChannels: 3 }, 2],
-  ['tinynet', {}, 2],
-  ['preact-resnet18', {}, 2],
 ];
+// tinynet and preact-resnet18 use the same ops (covered above) but take minutes per pass on the
+// cpu reference; they are not compared here.
 
 for (const [arch, extra, batch] of NETWORKS) {
   test(`${arch}: logits, loss gradients of every parameter match cpu in a training-mode pass`, () =>
