@@ -249,7 +249,7 @@ class Wsn implements WsnLearner {
  * learner.capacity(); // { capPercent, capPaperPercent, density }
  * ```
  */
-export const wsn: ContinualMethod<WsnOptions> & { create(setup: LearnerSetup, options: WsnOptions): WsnLearner } = {
+export const wsn: Omit<ContinualMethod<WsnOptions>, 'create'> & { create(setup: LearnerSetup, options: WsnOptions): WsnLearner } = {
   name: 'wsn',
   description: 'Winning SubNetworks (Kang et al., ICML 2022): per-task top-c subnetworks of one frozen-as-used dense net',
   scenarios: ['task-il'],
