@@ -5,6 +5,7 @@ export { bindMask, applyMaskToNetwork, rewindWeights, reinitWeights, type MaskBi
 export * from './cil-train';
 export { initialMask, pruneNetwork, rewindSurvivors, iterativePruning, prunableNames, type PruneOptions, type Rewind, type IterativePruningOptions } from './imp';
 export * from './lottery-teaching';
+export * from './nearest-query';
 export type { LifelongTaskRecord, LifelongCallbacks } from './lifelong-types';
 export { topDownLifelong, topDownSchedules, roundsSchedule, resolveTopDownSchedule, retrainDefaults, type TopDownOptions, type TopDownSchedule, type TopDownScheduleName } from './top-down';
 export { bottomUpLifelong, copyNetworkWeights, type BottomUpOptions } from './bottom-up';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useTestBackend } from '../helpers/backend';
 import { kdLoss } from '../../src/lifelong/kd-loss';
-import { queryNearest } from '../../src/lifelong/lottery-teaching';
+import { prepareQueryPool, queryNearest } from '../../src/lifelong/nearest-query';
 import { Rng } from '../../src/random';
 
 function softmax(z: number[]): number[] {
@@ -65,12 +65,18 @@ test('the greedy query returns distinct pool rows and matches a brute-force refe
   const before = tf.memory().numTensors;
   const ex = tf.tensor2d(e, [m, d]);
   const pool = tf.tensor2d(p, [n, d]);
+  const expected = bruteForce(e, p, m, n, d, per);
   const rows = await queryNearest(ex, pool, { perExemplar: per, chunkRows: 5 });
-  tf.dispose([ex, pool]);
-  assert.equal(tf.memory().numTensors, before);
   assert.equal(rows.length, m * per);
   assert.equal(new Set(rows).size, rows.length);
-  assert.deepEqual(Array.from(rows), bruteForce(e, p, m, n, d, per));
+  assert.deepEqual(Array.from(rows), expected);
+  // Candidates = perExemplar: every clumped second exemplar exhausts its list and falls back.
+  const prepared = prepareQueryPool(pool);
+  assert.deepEqual(prepared.operand.shape, [d + 1, n]);
+  assert.deepEqual(Array.from(await queryNearest(ex, prepared, { perExemplar: per, candidates: per, chunkBytes: 4 * n * 7 })), expected);
+  prepared.dispose();
+  tf.dispose([ex, pool]);
+  assert.equal(tf.memory().numTensors, before);
 });
 
 test('the query stops when the pool runs out and checks its inputs', async () => {
