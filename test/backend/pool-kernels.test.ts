@@ -13,15 +13,15 @@ test('MaxPoolGrad on wasm matches cpu for pool sizes, strides, paddings and ties
         for (const pad of ['valid', 'same', 1] as Pad[]) {
           if (pad === 1 && size < 3) continue; // padding must be under the window size
           for (const ties of [false, true]) {
-            const shape = [1 + (i % 3), h, w, 1 + (i % 5)];
+            const shape: [number, number, number, number] = [1 + (i % 3), h, w, 1 + (i % 5)];
             const seed = i++;
             await expectSameOnWasm(`maxPool grad ${JSON.stringify({ shape, size, stride, pad, ties })}`, () => {
               let x = tf.tensor(data(shape, seed), shape) as tf.Tensor4D;
               // ReLU'd and rounded inputs: many windows tie (all zeros), where the first max wins.
               if (ties) x = tf.relu(tf.round(tf.mul(x, 2))) as tf.Tensor4D;
               const dy = (y: tf.Tensor) => tf.tensor(data(y.shape, seed + 500), y.shape);
-              const f = (t: tf.Tensor4D) => {
-                const y = tf.maxPool(t, size, stride, pad);
+              const f = (t: tf.Tensor) => {
+                const y = tf.maxPool(t as tf.Tensor4D, size, stride, pad);
                 return tf.sum(tf.mul(y, dy(y)));
               };
               return [tf.grad(f)(x)];
