@@ -74,6 +74,12 @@ test('the greedy query returns distinct pool rows and matches a brute-force refe
   const prepared = prepareQueryPool(pool);
   assert.deepEqual(prepared.operand.shape, [d + 1, n]);
   assert.deepEqual(Array.from(await queryNearest(ex, prepared, { perExemplar: per, candidates: per, chunkBytes: 4 * n * 7 })), expected);
+  // 20 per exemplar fills 240 of 300 rows: the live columns are compacted once half are taken.
+  assert.deepEqual(Array.from(await queryNearest(ex, prepared, { perExemplar: 20, chunkRows: 5 })), bruteForce(e, p, m, n, d, 20));
+  // 30 per exemplar asks for 360: the pool runs out mid-way and every row is still exact.
+  const out = await queryNearest(ex, prepared, { perExemplar: 30, chunkRows: 3 });
+  assert.equal(out.length, n);
+  assert.deepEqual(Array.from(out), bruteForce(e, p, m, n, d, 30));
   prepared.dispose();
   tf.dispose([ex, pool]);
   assert.equal(tf.memory().numTensors, before);
