@@ -110,7 +110,12 @@ test('the classic Notebook runs notebook 01 with the TicketLab kernel: live prog
         for (const l of lines) seen.add(l);
         if (!running && lines.some((l) => /step \d+\/\d+/.test(l) && !l.includes('(done)'))) {
           running = true;
-          await page.locator('.ticketlab-progress').last().scrollIntoViewIfNeeded();
+          // Scroll in one page-side step: the progress element is replaced on every update, so
+          // a locator resolved first can be detached before it scrolls.
+          await page.evaluate(() => {
+            const all = document.querySelectorAll('.ticketlab-progress');
+            all[all.length - 1]?.scrollIntoView({ block: 'center' });
+          });
           await page.screenshot({ path: path.join(shots, 'live-running.png') });
         }
         if (await page.evaluate(() => document.querySelectorAll('.output_error').length > 0)) return false;
