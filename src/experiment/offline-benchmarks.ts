@@ -35,8 +35,8 @@ export const offlinePermutedBenchmark: Benchmark = {
   offline: true,
   inputShape: [28, 28, 1],
   defaults: {
-    architecture: 'mlp', epochs: 3, batchSize: 32, testBatchSize: 64, learningRate: 1e-3, lrMin: 1e-6, patience: 6,
-    augment: false, numTasks: 10, trainCount: 800, testCount: 300, dataSeed: 0,
+    architecture: 'mlp', epochs: 4, batchSize: 32, testBatchSize: 64, learningRate: 1e-3, lrMin: 1e-6, patience: 6,
+    augment: false, numTasks: 10, trainCount: 2400, testCount: 400, dataSeed: 0,
   },
   async scenario(o, seed) {
     const trainCount = expectPositiveInt('offline-permuted', 'trainCount', o.trainCount, 20);
