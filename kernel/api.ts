@@ -16,6 +16,8 @@ export type { FigureStep, SliderFigureOptions } from './slider-figure';
 export { table, tableBundle, isArqueroTable } from './table';
 export type { TableViewOptions } from './table';
 export { progress, ProgressDisplay, formatDuration } from './progress';
+export { reportRecorder, ReportRecorder } from './report-recorder';
+export type { RecordedItem } from './report-recorder';
 export type { ProgressEvent, ProgressOptions, EpochPoint } from './progress';
 export { widgets, widgetSettings, Widget, ValueWidget, Dropdown, Button } from './widgets';
 export type { WidgetChange, RangeOptions, ValueWidgetOptions } from './widgets';

@@ -6,6 +6,7 @@
 import { randomBytes } from 'crypto';
 import { inspect } from 'util';
 import { InvalidArgumentError } from '../src/errors';
+import { showHeadless } from './headless';
 import { kernelIO } from './kernel-io';
 import { isArqueroTable, tableBundle } from './table';
 
@@ -131,17 +132,24 @@ function publishDisplay(
   displayId: string | undefined,
   options: Omit<DisplayOptions, 'displayId'>,
 ): void {
+  const io = kernelIO();
+  if (!io.attached) {
+    // No kernel: print the text form and record the item for a headless report.
+    showHeadless(msgType === 'update_display_data', value, displayId, () => toMimeBundle(value, options));
+    return;
+  }
   const content: Record<string, unknown> = {
     data: toMimeBundle(value, options),
     metadata: options.metadata ?? {},
     transient: displayId ? { display_id: displayId } : {},
   };
-  kernelIO().publish(msgType, content);
+  io.publish(msgType, content);
 }
 
 /**
  * Shows a value in the cell's output: a MIME bundle (`{ 'text/html': ..., 'text/plain': ... }`),
- * a displayable object, an Arquero table, or anything else as text.
+ * a displayable object, an Arquero table, or anything else as text. Outside a kernel it prints
+ * the text form to stdout and records the item in the headless report recorder.
  * @returns a handle to update the output in place when `displayId` was given, else `undefined`
  * @throws InvalidArgumentError when a JSON MIME type holds text that is not JSON.
  * @example

@@ -51,7 +51,8 @@ export function claimPlotlyEmbedding(option: 'auto' | boolean = 'auto'): boolean
   return true;
 }
 
-function summary(fig: PlotlyFigure): string {
+/** The one-line `text/plain` form of a figure: trace count and types, title, frames. */
+export function plotlySummary(fig: PlotlyFigure): string {
   const types = fig.data.map((t) => String(t['type'] ?? 'scatter'));
   const title = fig.layout?.['title'];
   const titleText = typeof title === 'string' ? title : (title as { text?: string } | undefined)?.text;
@@ -96,7 +97,7 @@ export function plotlyBundle(fig: PlotlyFigure, options: PlotlyOptions = {}): Re
   return {
     'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout ?? {}, ...(fig.config ? { config: fig.config } : {}), ...(fig.frames ? { frames: fig.frames } : {}) },
     'text/html': plotlyHtml(fig, withJs, options),
-    'text/plain': summary(fig),
+    'text/plain': plotlySummary(fig),
   };
 }
 

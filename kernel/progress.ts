@@ -3,10 +3,16 @@
  * throughput, ETA) and an optional live chart (loss and accuracy per epoch, accuracy matrix so
  * far), each one output updated in place through its display id (`update_display_data`) at a
  * bounded rate. Feed it src/train's progress events.
+ *
+ * Outside a kernel (no kernel I/O attached) the status goes to stderr as single lines, at most
+ * one per `minIntervalMs` (default 2 s there), plus the final line; the chart is not drawn live
+ * but its final state is recorded in the headless report recorder by `done()`.
  */
 import { DisplayHandle, MimeBundle, display, newDisplayId } from './display';
 import { escapeHtml } from './html';
-import { PlotlyFigure, claimPlotlyEmbedding, plotlyHtml } from './plotly';
+import { kernelIO } from './kernel-io';
+import { PlotlyFigure, claimPlotlyEmbedding, plotlyHtml, plotlySummary } from './plotly';
+import { reportRecorder } from './report-recorder';
 import { Throttle } from './throttle';
 
 /**
@@ -40,7 +46,7 @@ export interface ProgressOptions {
   title?: string;
   /** Also show a live chart. Default false. */
   chart?: boolean;
-  /** Minimum ms between status updates. Default 250. */
+  /** Minimum ms between status updates. Default 250 in a kernel, 2000 outside one (stderr lines). */
   minIntervalMs?: number;
   /** Minimum ms between chart redraws. Default 2000. */
   chartIntervalMs?: number;
@@ -81,10 +87,21 @@ export class ProgressDisplay {
   private readonly chartThrottle: Throttle;
   private readonly carriesPlotlyJs: boolean;
   private finished = false;
+  /** True outside a kernel: status lines go to stderr, the chart is recorded when done. */
+  private readonly headless: boolean;
 
   /** @internal use {@link progress} */
   constructor(private readonly options: ProgressOptions) {
     const clock = options.clock ?? Date.now;
+    this.headless = !kernelIO().attached;
+    if (this.headless) {
+      this.status = new DisplayHandle(newDisplayId());
+      this.statusThrottle = new Throttle(() => this.writeStatusLine(), options.minIntervalMs ?? 2000, clock);
+      this.carriesPlotlyJs = false;
+      this.chart = null;
+      this.chartThrottle = new Throttle(() => undefined, options.chartIntervalMs ?? 2000, clock);
+      return;
+    }
     this.status = display(this.statusBundle(), { displayId: newDisplayId() });
     this.statusThrottle = new Throttle(() => this.status.update(this.statusBundle()), options.minIntervalMs ?? 250, clock);
     if (options.chart) {
@@ -119,6 +136,15 @@ export class ProgressDisplay {
   done(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.headless) {
+      this.statusThrottle.cancel();
+      this.writeStatusLine();
+      if (this.options.chart) {
+        const figure = this.figure();
+        reportRecorder().add({ kind: 'figure', figure, text: plotlySummary(figure) });
+      }
+      return;
+    }
     this.statusThrottle.flush();
     this.status.update(this.statusBundle());
     this.chartThrottle.flush();
@@ -129,6 +155,10 @@ export class ProgressDisplay {
   /** The epoch history recorded so far. */
   epochs(): readonly EpochPoint[] {
     return this.history;
+  }
+
+  private writeStatusLine(): void {
+    process.stderr.write(this.statusText() + '\n');
   }
 
   /** The status line as `text/plain`. */

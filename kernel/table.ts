@@ -38,6 +38,9 @@ export function tableBundle(table: ColumnTable, options: TableViewOptions = {}):
  * table(aq.table({ task: [1, 2], acc: [0.91, 0.8] }), { limit: 10 })
  * ```
  */
-export function table(t: ColumnTable, options: TableViewOptions = {}): { [k: symbol]: () => Record<string, string> } {
-  return { [Symbol.for('Jupyter.display')]: () => tableBundle(t, options) };
+export function table(
+  t: ColumnTable,
+  options: TableViewOptions = {},
+): { table: ColumnTable; options: TableViewOptions; [k: symbol]: () => Record<string, string> } {
+  return { table: t, options, [Symbol.for('Jupyter.display')]: () => tableBundle(t, options) };
 }

@@ -37,6 +37,12 @@ export class Throttle {
     if (this.timer) this.run();
   }
 
+  /** Drops a pending run without running it. */
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   private run(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

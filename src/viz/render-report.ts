@@ -14,6 +14,7 @@ import { tableToHTML, type TableViewOptions } from './table-view';
 
 /** One report section; every part is optional except the heading. */
 export interface ReportSection {
+  /** The section's `<h2>`; an empty string continues the previous section without one. */
   readonly heading: string;
   /** Prose; blank lines separate paragraphs. Plain text, HTML-escaped. */
   readonly text?: string;
@@ -100,7 +101,7 @@ export function renderReport(report: Report): string {
   report.sections.forEach(checkSection);
   let figures = 0;
   const body = report.sections.map((section) => {
-    const parts = [`<h2>${_escapeHtml(section.heading)}</h2>`];
+    const parts = section.heading === '' ? [] : [`<h2>${_escapeHtml(section.heading)}</h2>`];
     for (const paragraph of (section.text ?? '').split(/\n\s*\n/)) {
       if (paragraph.trim() !== '') parts.push(`<p>${_escapeHtml(paragraph.trim())}</p>`);
     }
