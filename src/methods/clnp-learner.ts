@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batches } from '../data/batches';
 import type { Task } from '../data/types';
 import { CheckpointError, expectInRange, InvalidArgumentError, warnOnce } from '../errors';
-import { createNetwork } from '../models/architectures';
 import type { ForwardOptions, Network } from '../models/types';
 import { deriveSeed } from '../random';
 import { evaluate } from '../train/evaluate';
@@ -15,8 +14,9 @@ import type { JsonValue } from '../train/checkpoint';
 import type { ClnpNeuronRow } from './clnp-diagnostics';
 import { gracefulThreshold } from './graceful-threshold';
 import { neuronActivity } from './neuron-activity';
+import { networkForSetup } from './network-for-setup';
 import { _consolidate, _pruneHook, _trainableSet } from './neuron-bookkeeping';
-import { neuronLayers, type NeuronLayer } from './neuron-layers';
+import { _groupHeads, neuronLayers, type NeuronLayer } from './neuron-layers';
 import { trainOnTask } from './train-on-task';
 import type { CapacityReport, Learner, LearnerSetup, LearnerState, TaskContext, TaskSummary } from './types';
 
@@ -36,17 +36,6 @@ export interface ClnpLearner extends Learner {
   readonly network: Network;
 }
 
-/** A fresh network for the setup: scenario input, one head per task. */
-function _networkFor(setup: LearnerSetup): Network {
-  const base = { seed: setup.seed, heads: setup.scenario.tasks.map((t) => t.headWidth) };
-  const shape = setup.scenario.inputShape;
-  if (setup.architecture === 'mlp') return createNetwork('mlp', { ...base, inputShape: shape });
-  if (setup.architecture === 'lenet' || setup.architecture === 'lenet-large') {
-    return createNetwork(setup.architecture, { ...base, inputChannels: shape[2] });
-  }
-  return createNetwork(setup.architecture, base);
-}
-
 const count = (flags: Uint8Array): number => flags.reduce((s, f) => s + f, 0);
 
 /** @internal built by `clnp.create`. */
@@ -62,7 +51,7 @@ export class _ClnpLearner implements ClnpLearner {
     private readonly setup: LearnerSetup,
     private readonly options: ClnpOptions,
   ) {
-    this.network = _networkFor(setup);
+    this.network = networkForSetup(setup);
     try {
       this.layers = neuronLayers(this.network);
     } catch (error) {
@@ -98,9 +87,9 @@ export class _ClnpLearner implements ClnpLearner {
       tf.dispose([...trainable.updateMasks.values()]);
     }
     const batchSize = setup.training.testBatchSize;
-    const activity = await neuronActivity(network, task, { layers: layers.map((l) => l.layer), batchSize });
-    const scores = layers.map((l) => activity.get(l.layer)!);
-    const candidates = layers.flatMap((_, i) => Array.from(scores[i]).filter((__, j) => wasFree[i][j] === 1));
+    const scores = await this.activity(task, batchSize);
+    const heads = _groupHeads(layers);
+    const candidates = heads.flatMap((i) => Array.from(scores[i]).filter((__, j) => wasFree[i][j] === 1));
     const prunedAt = (theta: number): Uint8Array[] => layers.map((_, i) => wasFree[i].map((f, j) => (f === 1 && scores[i][j] < theta ? 1 : 0)));
     const valAccuracy = async (weight?: ForwardOptions['weight']): Promise<number> => {
       const split = task.val.count > 0 ? task.val : task.train;
@@ -130,7 +119,7 @@ export class _ClnpLearner implements ClnpLearner {
           'they should agree exactly. Please report this with the architecture and backend.',
       );
     }
-    const taskRows = layers.map((l, i) => this.row(task.index, l, before[i], wasFree[i], pruned[i]));
+    const taskRows = heads.map((i) => this.row(task.index, layers[i], before[i], wasFree[i], pruned[i]));
     this.rows.push(...taskRows);
     this.learned = task.index + 1;
     this.warnIfFull(taskRows);
@@ -139,7 +128,7 @@ export class _ClnpLearner implements ClnpLearner {
       valAccuracyUnpruned: choice.baselineAccuracy,
       valAccuracyPruned: consolidatedAccuracy,
       thresholdEvaluations: choice.evaluations,
-      prunedNeurons: pruned.reduce((s, p) => s + count(p), 0),
+      prunedNeurons: heads.reduce((s, i) => s + count(pruned[i]), 0),
       density: this.capacity().density!,
     };
     for (const r of taskRows) {
@@ -147,6 +136,21 @@ export class _ClnpLearner implements ClnpLearner {
       details[`reused/${r.layer}`] = r.reused;
     }
     return { epochs: result.history.length, seconds: result.seconds, interrupted: result.stopped === 'interrupted', details };
+  }
+
+  /**
+   * Activity per layer (methods.md §3 item 2). Tied layers (residual groups) all get their
+   * group's score: the mean over the group's distinct activations, so they prune together.
+   */
+  private async activity(task: Task, batchSize: number): Promise<Float32Array[]> {
+    const names = [...new Set(this.layers.map((l) => l.activation))];
+    const activity = await neuronActivity(this.network, task, { layers: names, batchSize });
+    const groupScore = new Map<number, Float32Array>();
+    for (const head of _groupHeads(this.layers)) {
+      const members = [...new Set(this.layers.filter((l) => l.group === head).map((l) => l.activation))].map((a) => activity.get(a)!);
+      groupScore.set(head, Float32Array.from(members[0], (_, j) => members.reduce((s, m) => s + m[j], 0) / members.length));
+    }
+    return this.layers.map((l) => groupScore.get(l.group)!);
   }
 
   /** α·Σ|W ⊙ U| over the body kernels, U = update mask (only trainable entries count). */
@@ -179,10 +183,11 @@ export class _ClnpLearner implements ClnpLearner {
     return tf.tidy(() => this.network.logits(x, taskIndex, { training: false }));
   }
 
-  /** CAP 100 %: one dense network, neuron sets are bookkeeping only. Density = active neurons / all neurons. */
+  /** CAP 100 %: one dense network, neuron sets are bookkeeping only. Density = active neurons / all neurons (a tied group counts once). */
   capacity(): CapacityReport {
-    const total = this.layers.reduce((s, l) => s + l.neurons, 0);
-    const used = this.active.reduce((s, a) => s + count(a), 0);
+    const heads = _groupHeads(this.layers);
+    const total = heads.reduce((s, i) => s + this.layers[i].neurons, 0);
+    const used = heads.reduce((s, i) => s + count(this.active[i]), 0);
     return { capPercent: 100, density: total === 0 ? 0 : used / total };
   }
 

@@ -34,8 +34,13 @@
  * - One global θ for all layers (methods.md speaks of one θ), compared with raw activities.
  * - No retraining after pruning (methods.md describes none).
  * - Setup and result numbers (methods.md §3 item 6) are [unverified] and not reproduced here.
- * Deviations by design: validation accuracy drives θ (never test); architectures must be plain
- * chains (alexnet, lenet, lenet-large, mlp, tinynet; residual nets are refused).
+ * Deviations by design: validation accuracy drives θ (never test). Architectures: the plain
+ * chains (alexnet, lenet, lenet-large, mlp, tinynet) and the reduced ResNet-18 of 5-Datasets,
+ * whose identity shortcuts tie channel c of a stage's layers (stem, block outputs) into one
+ * neuron: a union-find over the tied layers gives groups that are active or free together,
+ * scored by the mean of the group's activations (neuron-layers-residual.ts); inner block convs
+ * are neurons of their own. Isolation stays exact (BWT 0, tested bit for bit). preact-resnet18
+ * is refused. The paper's wide MLPs: `LearnerSetup.network.hidden` (benchmark option `hidden`).
  *
  * CAP = 100 %: one dense network; the neuron sets are a few bits per neuron. `density` in
  * {@link CapacityReport} is the fraction of body neurons active (not of weights).

@@ -65,9 +65,10 @@ export function checkArchitectureFits(fn: string, name: ArchitectureName, input:
 
 /**
  * A fresh network for `setup`: the scenario's input, one head per task (`headWidth` each),
- * initialised from `setup.seed`. `extra` adds architecture options (init, head bias).
+ * initialised from `setup.seed`, with `setup.network`'s sizes. `extra` adds architecture options (init, head bias).
  * The caller disposes the network.
- * @throws InvalidArgumentError when the architecture does not fit the scenario's input
+ * @throws InvalidArgumentError when the architecture does not fit the scenario's input, or
+ *   `setup.network` gives a size the architecture does not have
  * @example
  * ```ts
  * const net = networkForSetup({ scenario, architecture: 'mlp', training, seed: 1 });
@@ -76,8 +77,16 @@ export function checkArchitectureFits(fn: string, name: ArchitectureName, input:
 export function networkForSetup(setup: LearnerSetup, extra: Omit<NetworkOptions, 'seed' | 'heads'> = {}): Network {
   const { scenario, architecture } = setup;
   checkArchitectureFits('networkForSetup', architecture, scenario.inputShape, `scenario "${scenario.name}"`);
+  const { hidden, nf } = setup.network ?? {};
+  const misplaced = hidden !== undefined && architecture !== 'mlp' ? 'hidden' : nf !== undefined && architecture !== 'resnet18-reduced' ? 'nf' : undefined;
+  if (misplaced) {
+    throw new InvalidArgumentError(
+      `networkForSetup: network size "${misplaced}" does not apply to architecture "${architecture}" (hidden is for mlp, nf for resnet18-reduced); leave it out or change the architecture.`,
+    );
+  }
   const base = { ...extra, seed: setup.seed, heads: scenario.tasks.map((t) => t.headWidth) };
-  if (architecture === 'mlp') return createNetwork('mlp', { ...base, inputShape: scenario.inputShape });
+  if (architecture === 'mlp') return createNetwork('mlp', { ...base, inputShape: scenario.inputShape, ...(hidden ? { hidden } : {}) });
+  if (architecture === 'resnet18-reduced') return createNetwork('resnet18-reduced', { ...base, ...(nf !== undefined ? { nf } : {}) });
   if (architecture === 'lenet' || architecture === 'lenet-large') {
     return createNetwork(architecture, { ...base, inputChannels: scenario.inputShape[2] });
   }

@@ -4,15 +4,21 @@
  * conv filters = output channels) and the layer whose neurons feed it. Also the host-side
  * index arithmetic that maps neuron sets onto kernel entries.
  *
- * Only plain chains qualify: every body layer reads the previous one's post-ReLU output
- * (through pooling, dropout, batch-statistics norm or flatten, which keep channels apart).
- * Residual networks are rejected: a residual sum ties the neurons of two layers together.
+ * Plain chains: every body layer reads the previous one's post-ReLU output (through pooling,
+ * dropout, batch-statistics norm or flatten, which keep channels apart). The reduced ResNet-18
+ * is supported with tied neurons (see neuron-layers-residual.ts): an identity shortcut adds
+ * channel c of the block input to channel c of conv2, so those layers' channels c form one
+ * neuron, active or free together. Other residual nets are refused.
  */
 import { expectThat, InvalidArgumentError } from '../errors';
 import type { Network, ParamInfo } from '../models/types';
+import { residualNeuronLayers } from './neuron-layers-residual';
 
 /** Architectures whose body is a plain chain of conv/dense layers (CLNP-ready). */
 export const neuronChainArchitectures = Object.freeze(['alexnet', 'lenet', 'lenet-large', 'mlp', 'tinynet'] as const);
+
+/** Every architecture CLNP supports: the plain chains and the reduced ResNet-18 (tied neurons). */
+export const neuronArchitectures = Object.freeze([...neuronChainArchitectures, 'resnet18-reduced'] as const);
 
 /** One body layer seen as a set of neurons. */
 export interface NeuronLayer {
@@ -22,13 +28,21 @@ export interface NeuronLayer {
   readonly bias?: ParamInfo;
   /** Output neurons: dense units or conv filters (kernel's last dimension). */
   readonly neurons: number;
-  /** Index of the layer feeding this one in the chain; -1 for the input image. */
+  /** Index of the layer whose neurons feed this kernel; -1 for the input image. */
   readonly below: number;
+  /** `onActivation` name of the post-ReLU output these neurons produce (`fc1`; `layer2.0` for a block's conv2). */
+  readonly activation: string;
+  /**
+   * Index of the first layer of this layer's tied group (itself when untied). Layers of one group
+   * have the same neuron count and channel c of each is one neuron: one active/free status, one
+   * activity (the mean over the group's distinct activations).
+   */
+  readonly group: number;
 }
 
 /**
  * The body's neuron layers in forward order.
- * @throws InvalidArgumentError for an architecture that is not a plain chain (residual nets),
+ * @throws InvalidArgumentError for an architecture that is neither a plain chain nor resnet18-reduced,
  *   or when kernel shapes do not chain (a custom network).
  * @example
  * ```ts
@@ -36,31 +50,39 @@ export interface NeuronLayer {
  * ```
  */
 export function neuronLayers(network: Network): NeuronLayer[] {
-  if (!(neuronChainArchitectures as readonly string[]).includes(network.architecture)) {
+  if (!(neuronArchitectures as readonly string[]).includes(network.architecture)) {
     throw new InvalidArgumentError(
-      `clnp: architecture "${network.architecture}" is not a plain chain of conv/dense layers (residual sums tie neurons ` +
-        `of different layers together), so neurons cannot be frozen one by one. Use one of: ${neuronChainArchitectures.join(', ')}.`,
+      `clnp: architecture "${network.architecture}" is neither a plain chain of conv/dense layers nor the reduced ResNet-18 ` +
+        `(its residual sums are not mapped to tied neurons), so neurons cannot be frozen one by one. ` +
+        `Use one of: ${neuronArchitectures.join(', ')} (e.g. --set architecture=resnet18-reduced or architecture=alexnet).`,
     );
   }
   const kernels = network.paramInfo.filter((p) => (p.kind === 'conv' || p.kind === 'dense') && p.role === 'kernel');
-  const out: NeuronLayer[] = kernels.map((kernel, i) => {
-    const bias = network.paramInfo.find((p) => p.layer === kernel.layer && p.role === 'bias');
-    return { layer: kernel.layer, kernel, ...(bias ? { bias } : {}), neurons: kernel.shape[kernel.shape.length - 1], below: i - 1 };
-  });
-  out.forEach((l, i) => {
-    if (i === 0) return;
+  const out: NeuronLayer[] =
+    network.architecture === 'resnet18-reduced'
+      ? residualNeuronLayers(kernels)
+      : kernels.map((kernel, i) => {
+          const bias = network.paramInfo.find((p) => p.layer === kernel.layer && p.role === 'bias');
+          const neurons = kernel.shape[kernel.shape.length - 1];
+          return { layer: kernel.layer, kernel, ...(bias ? { bias } : {}), neurons, below: i - 1, activation: kernel.layer, group: i };
+        });
+  out.forEach((l) => {
+    if (l.below < 0) return;
     const fanInRows = l.kernel.shape[l.kernel.shape.length - 2];
-    expectThat(
-      fanInRows % out[i - 1].neurons === 0,
-      `clnp: layer "${l.layer}" has ${fanInRows} inputs, not a multiple of the ${out[i - 1].neurons} neurons of "${out[i - 1].layer}".`,
-    );
+    const below = out[l.below];
+    expectThat(fanInRows % below.neurons === 0, `clnp: layer "${l.layer}" has ${fanInRows} inputs, not a multiple of the ${below.neurons} neurons of "${below.layer}".`);
   });
   const last = out[out.length - 1];
   expectThat(
-    last !== undefined && last.neurons === network.featureSize,
-    `clnp: the heads read ${network.featureSize} features but the last body layer has ${last?.neurons ?? 0} neurons.`,
+    last !== undefined && network.featureSize % last.neurons === 0,
+    `clnp: the heads read ${network.featureSize} features, not a multiple of the ${last?.neurons ?? 0} neurons of the last body layer.`,
   );
   return out;
+}
+
+/** Indices of the layers that stand for a neuron set: each untied layer and the first layer of each tied group. */
+export function _groupHeads(layers: readonly NeuronLayer[]): number[] {
+  return layers.flatMap((l, i) => (l.group === i ? [i] : []));
 }
 
 /**

@@ -42,6 +42,19 @@ export interface LearnerSetup {
   readonly training: TrainingSettings;
   /** Seed of initialisation and of everything random in this run, in [0, 2^32). */
   readonly seed: number;
+  /** Architecture sizes other than the defaults (see {@link NetworkSizes}). Default none. */
+  readonly network?: NetworkSizes;
+}
+
+/**
+ * Sizes of the architecture a method builds, where the architecture has them: `hidden` for
+ * `mlp` (widths of the hidden layers, default [100, 100]; CLNP's paper uses wide MLPs such as
+ * [2000, 2000]) and `nf` for `resnet18-reduced` (base width, default 20). Giving one to an
+ * architecture without it is an error.
+ */
+export interface NetworkSizes {
+  readonly hidden?: readonly number[];
+  readonly nf?: number;
 }
 
 /** Per-task context given by the runner. */

@@ -46,7 +46,10 @@ test('bad options are refused with what to do', () => {
   const cil = classSplit(offlineGrey({ seed: 1, trainCount: 100, testCount: 20 }), { numTasks: 2 });
   assert.throws(() => clnp.create(setupOf({ scenario: cil }), clnp.defaults), /supports task-il only/);
   const rgb = { ...scenario, inputShape: [32, 32, 3] as const };
-  assert.throws(() => clnp.create(setupOf({ scenario: rgb, architecture: 'resnet18-reduced' }), clnp.defaults), /not a plain chain.*Use one of: alexnet, lenet/);
+  assert.throws(
+    () => clnp.create(setupOf({ scenario: rgb, architecture: 'preact-resnet18' }), clnp.defaults),
+    /"preact-resnet18" is neither a plain chain.*Use one of: alexnet, lenet, lenet-large, mlp, tinynet, resnet18-reduced/,
+  );
 });
 
 test('tasks must come in order and predict only answers learned tasks', async () => {
