@@ -5,8 +5,9 @@
 import { describeValue, expectOneOf, InvalidArgumentError } from '../errors';
 import { architectures, type ArchitectureName } from '../models/architectures';
 import { checkArchitectureFits } from '../methods/network-for-setup';
-import type { TrainingSettings } from '../methods/types';
+import type { NetworkSizes, TrainingSettings } from '../methods/types';
 import type { Benchmark, BenchmarkOptions, BenchmarkOverrides } from './benchmark-types';
+import { _networkSizes } from './network-options';
 import { offlinePermutedBenchmark, offlineSplitBenchmark } from './offline-benchmarks';
 import * as real from './real-benchmarks';
 
@@ -51,6 +52,8 @@ export interface ResolvedBenchmark {
   readonly nonDefault: Readonly<Record<string, string | number | boolean>>;
   readonly architecture: ArchitectureName;
   readonly training: TrainingSettings;
+  /** Network sizes from the `hidden` / `nf` options (see network-options.ts); empty for the defaults of other benchmarks. */
+  readonly network: NetworkSizes;
 }
 
 /**
@@ -97,5 +100,5 @@ export function resolveBenchmark(name: string, overrides: BenchmarkOverrides = {
     augment: options.augment,
   };
   positive('numTasks', true);
-  return { benchmark, options, nonDefault, architecture, training };
+  return { benchmark, options, nonDefault, architecture, training, network: _networkSizes(fn, options, architecture, nonDefault) };
 }

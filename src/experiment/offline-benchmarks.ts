@@ -27,7 +27,8 @@ function memo(key: string, make: () => DatasetSplits): DatasetSplits {
 /**
  * Offline Permuted MNIST: grey 28×28 glyphs (`offline-grey`), every task a seeded pixel
  * permutation of the same images, MLP 784-100-100, local labels, validation = first 10 % of
- * train (as PMNIST). Options: `trainCount`, `testCount` (images per task), `dataSeed`.
+ * train (as PMNIST). Options: `trainCount`, `testCount` (images per task), `dataSeed`, `hidden`
+ * (MLP widths, e.g. "2000,2000" for CLNP's wide MLP; network-options.ts).
  */
 export const offlinePermutedBenchmark: Benchmark = {
   name: 'offline-permuted',
@@ -36,7 +37,7 @@ export const offlinePermutedBenchmark: Benchmark = {
   inputShape: [28, 28, 1],
   defaults: {
     architecture: 'mlp', epochs: 4, batchSize: 32, testBatchSize: 64, learningRate: 1e-3, lrMin: 1e-6, patience: 6,
-    augment: false, numTasks: 10, trainCount: 2400, testCount: 400, dataSeed: 0,
+    augment: false, numTasks: 10, trainCount: 2400, testCount: 400, dataSeed: 0, hidden: '100,100',
   },
   async scenario(o, seed) {
     const trainCount = expectPositiveInt('offline-permuted', 'trainCount', o.trainCount, 20);

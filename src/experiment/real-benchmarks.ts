@@ -52,25 +52,25 @@ export function _firstTasks(scenario: Scenario, n: number, benchmark: string): S
 /** Training protocol defaults shared by every WSN benchmark (§1.5). */
 const protocol = { learningRate: 1e-3, patience: 6, augment: false } as const;
 
-/** Permuted MNIST: 10 tasks, MLP 784-100-100, 5 epochs, batch 10, lr 1e-3 → 1e-6, val first 10 %. */
+/** Permuted MNIST: 10 tasks, MLP 784-100-100 (option `hidden`), 5 epochs, batch 10, lr 1e-3 → 1e-6, val first 10 %. */
 export const pmnistBenchmark: Benchmark = {
   name: 'pmnist',
   description: 'Permuted MNIST, 10 tasks × 10 classes, MLP 784-100-100 (WSN Table 1)',
   offline: false,
   inputShape: [28, 28, 1],
-  defaults: { ...protocol, architecture: 'mlp', epochs: 5, batchSize: 10, testBatchSize: 10, lrMin: 1e-6, numTasks: 10 },
+  defaults: { ...protocol, architecture: 'mlp', epochs: 5, batchSize: 10, testBatchSize: 10, lrMin: 1e-6, numTasks: 10, hidden: '100,100' },
   async scenario(o, seed, dataDir) {
     return permuted(await load('mnist', dataDir, loadMnist, 'pmnist'), { numTasks: o.numTasks, seed });
   },
 };
 
-/** 5-Datasets: CIFAR-10, MNIST, SVHN, Fashion-MNIST, notMNIST; reduced ResNet-18; 100 epochs, 64/64, lr → 1e-5. */
+/** 5-Datasets: CIFAR-10, MNIST, SVHN, Fashion-MNIST, notMNIST; reduced ResNet-18 (option `nf`, base width); 100 epochs, 64/64, lr → 1e-5. */
 export const fiveDatasetsBenchmark: Benchmark = {
   name: 'five-datasets',
   description: '5-Datasets (CIFAR-10, MNIST, SVHN, Fashion-MNIST, notMNIST), reduced ResNet-18 (WSN Table 1)',
   offline: false,
   inputShape: [32, 32, 3],
-  defaults: { ...protocol, architecture: 'resnet18-reduced', epochs: 100, batchSize: 64, testBatchSize: 64, lrMin: 1e-5, numTasks: 5 },
+  defaults: { ...protocol, architecture: 'resnet18-reduced', epochs: 100, batchSize: 64, testBatchSize: 64, lrMin: 1e-5, numTasks: 5, nf: 20 },
   async scenario(o, seed, dataDir) {
     const get = (name: string, loader: (dir: string) => Promise<DatasetSplits>): Promise<DatasetSplits> => {
       if (!dataDir) return load(name, dataDir, loader, 'five-datasets');

@@ -75,7 +75,7 @@ export async function _runSeed(spec: _SeedSpec): Promise<SeedResult> {
   }
   const scenario = await resolved.benchmark.scenario(resolved.options, source.seed, spec.dataDir);
   const learner = spec.method.create(
-    { scenario, architecture: resolved.architecture, training: resolved.training, seed: source.seed },
+    { scenario, architecture: resolved.architecture, network: resolved.network, training: resolved.training, seed: source.seed },
     spec.methodOptions,
   );
   try {
