@@ -28,7 +28,7 @@
 // model, methods, training with live progress, the results beside the paper's numbers, plots.
 // Paper mode runs the official settings on the real datasets found in `dataDir`. Quick mode
 // (`TICKETLAB_NOTEBOOK_MODE=quick`, used by the test suite) runs a tiny offline stand-in of the
-// PMNIST column only (3 tasks, a few hundred images, 2 epochs, one seed): the 5-Datasets and
+// PMNIST column only (3 tasks, 1 600 images per task, 3 epochs, one seed): the 5-Datasets and
 // Omniglot columns need conv nets that take minutes per task on 2 CPU cores. The prose after
 // the results is computed from the numbers of *this* run.
 

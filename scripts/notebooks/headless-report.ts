@@ -26,9 +26,9 @@ export function headlessReport(items: readonly RecordedItem[], fallbackTitle: st
         const { level, section } = markdownSection(item.text);
         if (level === 1 && title === undefined) {
           title = section.heading;
-          sections.push({ heading: '', text: section.text });
+          sections.push({ heading: '', markdown: section.text });
         } else {
-          sections.push(section);
+          sections.push({ heading: section.heading, markdown: section.text });
         }
         break;
       }
@@ -43,6 +43,9 @@ export function headlessReport(items: readonly RecordedItem[], fallbackTitle: st
         sections.push({ heading: '', table: item.table, tableOptions: item.options });
         break;
       case 'html':
+        // A notebook's own HTML output (e.g. the offline-benchmark banner): trusted, as in Jupyter.
+        if (item.html.trim() !== '') sections.push({ heading: '', markdown: item.html });
+        break;
       case 'text':
         if (item.text.trim() !== '') sections.push({ heading: '', text: item.text });
         break;

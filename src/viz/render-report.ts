@@ -6,6 +6,7 @@
  * §1d, §3). Each figure gets its own `<div>` and a `Plotly.newPlot` call with its JSON. The
  * function returns the HTML string; writing it to disk is the caller's job.
  */
+import { marked } from 'marked';
 import { readFileSync } from 'node:fs';
 import type { ColumnTable } from 'arquero';
 import { describeValue, InvalidArgumentError } from '../errors';
@@ -18,6 +19,11 @@ export interface ReportSection {
   readonly heading: string;
   /** Prose; blank lines separate paragraphs. Plain text, HTML-escaped. */
   readonly text?: string;
+  /**
+   * Prose in Markdown (CommonMark + GitHub tables, via `marked`), e.g. a notebook's markdown
+   * cell. Trusted content: raw HTML in it is kept, as Jupyter renders markdown cells.
+   */
+  readonly markdown?: string;
   /** A table shown with {@link tableToHTML}. */
   readonly table?: ColumnTable;
   /** Options for the table (default: limit 50). */
@@ -62,11 +68,16 @@ section { margin: 2em 0; }
 .ticketlab-table th, .ticketlab-table td { padding: 2px 8px; border-bottom: 1px solid #ddd; }
 .ticketlab-more { color: #666; font-style: italic; }
 .ticketlab-figure { width: 100%; }
+.ticketlab-markdown table { border-collapse: collapse; font-size: 0.85em; margin: .5em 0; }
+.ticketlab-markdown th, .ticketlab-markdown td { padding: 2px 6px; border-bottom: 1px solid #ddd; text-align: right; }
 `;
 
 function checkSection(section: ReportSection, i: number): void {
   if (section === null || typeof section !== 'object' || typeof section.heading !== 'string') {
     throw new InvalidArgumentError(`renderReport: sections[${i}] needs a heading string; got ${describeValue(section)}.`);
+  }
+  if (section.markdown !== undefined && typeof section.markdown !== 'string') {
+    throw new InvalidArgumentError(`renderReport: sections[${i}].markdown must be a string; got ${describeValue(section.markdown)}.`);
   }
   const fig = section.figure;
   if (fig !== undefined && (fig === null || !Array.isArray(fig.data) || typeof fig.layout !== 'object' || fig.layout === null)) {
@@ -104,6 +115,9 @@ export function renderReport(report: Report): string {
     const parts = section.heading === '' ? [] : [`<h2>${_escapeHtml(section.heading)}</h2>`];
     for (const paragraph of (section.text ?? '').split(/\n\s*\n/)) {
       if (paragraph.trim() !== '') parts.push(`<p>${_escapeHtml(paragraph.trim())}</p>`);
+    }
+    if (section.markdown !== undefined && section.markdown.trim() !== '') {
+      parts.push(`<div class="ticketlab-markdown">${marked.parse(section.markdown, { async: false, gfm: true })}</div>`);
     }
     if (section.table !== undefined) parts.push(tableToHTML(section.table, { limit: 50, ...section.tableOptions }));
     if (section.figure !== undefined) {

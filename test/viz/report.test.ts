@@ -73,3 +73,14 @@ test('malformed reports are rejected', () => {
   assert.throws(() => renderReport({ title: 't' } as never), /expected \{ title: string, sections/);
   assert.throws(() => renderReport({ title: 't', sections: [{} as never] }), /sections\[0\] needs a heading/);
 });
+
+test('markdown sections render as HTML: emphasis, links and GitHub tables', () => {
+  const html = renderReport({
+    title: 'md',
+    sections: [{ heading: 'Prose', markdown: '**Paper.** See [WSN](https://arxiv.org/abs/2202.12515).\n\n| c | ACC |\n|---|---|\n| 0.1 | 72.7 |' }],
+  });
+  assert.match(html, /<strong>Paper\.<\/strong>/);
+  assert.match(html, /<a href="https:\/\/arxiv\.org\/abs\/2202\.12515">WSN<\/a>/);
+  assert.match(html, /<table>[\s\S]*<th>c<\/th>[\s\S]*<td>72\.7<\/td>[\s\S]*<\/table>/);
+  assert.throws(() => renderReport({ title: 't', sections: [{ heading: 'x', markdown: 3 as never }] }), /sections\[0\]\.markdown must be a string; got 3/);
+});
