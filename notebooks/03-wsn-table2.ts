@@ -79,29 +79,14 @@ config
 // %%
 import * as aq from 'arquero';
 import { display, table } from 'ticketlab/kernel';
-import { DatasetNotFoundError, describeScenario, getBenchmark, resolveBenchmark, type Scenario } from 'ticketlab';
+import { describeScenario, offlineBanner, resolveBenchmark, scenarioOrOffline, type ScenarioChoice } from 'ticketlab';
 
 /** The benchmark each column actually runs, its overrides and its scenario for seed 0. */
-const columns: { paper: string; benchmark: string; overrides: BenchmarkOverrides; offline: boolean; scenario: Scenario }[] = [];
+const columns: ScenarioChoice[] = [];
 for (const col of config.columns) {
-  try {
-    const real = resolveBenchmark(col.benchmark, col.overrides);
-    const scenario = await real.benchmark.scenario(real.options, config.seeds[0], config.dataDir);
-    columns.push({ paper: col.benchmark, benchmark: col.benchmark, overrides: col.overrides, offline: false, scenario: scenario });
-  } catch (e) {
-    if (!(e instanceof DatasetNotFoundError)) throw e;
-    const stand = resolveBenchmark(col.offline, col.offlineOverrides);
-    const scenario = await stand.benchmark.scenario(stand.options, config.seeds[0], config.dataDir);
-    columns.push({ paper: col.benchmark, benchmark: col.offline, overrides: col.offlineOverrides, offline: true, scenario: scenario });
-    display({
-      'text/html':
-        '<div style="border:2px solid #d97706;background:#fffbeb;padding:8px 12px;border-radius:4px">' +
-        `<b>Offline benchmark.</b> The data of <code>${col.benchmark}</code> are not in <code>${config.dataDir}</code>, so this ` +
-        `column runs <code>${col.offline}</code> (${getBenchmark(col.offline).description}). Accuracies are not comparable ` +
-        'with the paper; only the qualitative claims are. Put the dataset there (or set <code>TICKETLAB_DATA_DIR</code>) for the real run.</div>',
-      'text/plain': `OFFLINE BENCHMARK: no ${col.benchmark} data in ${config.dataDir}; running ${col.offline} instead.`,
-    });
-  }
+  const choice = await scenarioOrOffline({ ...col, seed: config.seeds[0], dataDir: config.dataDir });
+  columns.push(choice);
+  if (choice.offline) display(offlineBanner(choice, config.dataDir));
 }
 for (const c of columns) {
   console.log(`${c.paper} → ${c.benchmark}: ${c.scenario.tasks.length} tasks, ${c.scenario.kind}, input ${c.scenario.inputShape.join('×')}`);

@@ -15,3 +15,4 @@ export { SUMMARY_METRICS, type ExperimentResult } from './experiment-result';
 export { nonDefaultOptions, runId, RUN_FORMAT_VERSION } from './run-id';
 export { DEFAULT_CACHE_DIR, runExperiment } from './run-experiment';
 export { formatExperimentEvent } from './format-event';
+export { offlineBanner, scenarioOrOffline, type ScenarioChoice, type ScenarioOrOfflineOptions } from './scenario-or-offline';
