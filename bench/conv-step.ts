@@ -6,12 +6,64 @@
  *   npx tsx bench/conv-step.ts wasm 2 stock    # same, stock Conv2DBackpropInput and BatchMatMul
  *   npx tsx bench/conv-step.ts cpu
  * Prints the median step time over the repetitions, in milliseconds.
+ *
+ *   npx tsx bench/conv-step.ts kernels 2       # wasm kernel variants, per shape (see kernels())
+ * times the alternative ways the wasm training kernels can compute one call, on the shapes of
+ * the bench's AlexNet and reduced ResNet-18 (batch 64); the per-shape rules in
+ * src/backend/wasm-kernels are checked against these figures.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, stockWasmKernel } from '../src/backend/index';
+import { _matMulTransposeB, _swapForTransposeB } from '../src/backend/wasm-kernels/batch-mat-mul';
 import { Rng } from '../src/random';
 
+/** Median wall time of `f` in ms over `reps` calls after one warm-up call. */
+function medianMs(f: () => void, reps = 7): number {
+  f();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(reps / 2)];
+}
+
+/** Times each variant of `run` (fresh tensors made by `make` per call, as in training). */
+function compare(label: string, variants: Record<string, () => tf.TensorInfo>, chosen: string): void {
+  const backend = tf.backend();
+  const parts = Object.entries(variants).map(([name, run]) => {
+    const ms = medianMs(() => backend.disposeData(run().dataId));
+    return `${name} ${ms.toFixed(1)}${name === chosen ? '*' : ''}`;
+  });
+  console.log(`${label.padEnd(36)} ${parts.join('  ')}  (ms, * = chosen)`);
+}
+
+/** Times kernel variants per shape on wasm (`threads` threads). */
+async function kernels(threads: number): Promise<void> {
+  await initBackend({ backend: 'wasm', threads, quiet: true });
+  const backend = tf.backend();
+  const rng = new Rng(2);
+  const rand = (shape: number[]) =>
+    tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((p, q) => p * q, 1)), 0, 1), shape);
+  // A · Bᵀ: dense input gradients (dY [64, N] · W [K, N]ᵀ) and the other orientation.
+  for (const [m, k, n] of [[64, 2048, 2048], [64, 2048, 1024], [64, 2048, 100], [256, 512, 512],
+    [1024, 256, 1024], [2048, 2048, 64], [512, 64, 512]]) {
+    const a = rand([m, k]);
+    const b = rand([n, k]);
+    // A fresh B per call, as a changed weight tensor in training (XNNPACK re-packs it).
+    const fresh = () => tf.add(b, 0);
+    compare(`A·Bᵀ M=${m} K=${k} N=${n}`, {
+      direct: () => tf.tidy(() => _matMulTransposeB(backend, a, fresh(), false)),
+      swapped: () => tf.tidy(() => _matMulTransposeB(backend, a, fresh(), true)),
+    }, _swapForTransposeB(m, k, n) ? 'swapped' : 'direct');
+    tf.dispose([a, b]);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'kernels') return kernels(Number(process.argv[3] ?? 2));
   const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';
   const threads = Number(process.argv[3] ?? 1);
   const stock = process.argv[4] === 'stock';

@@ -3,15 +3,56 @@
  * path whenever `transposeA` or `transposeB` is set, and every dense-layer gradient sets one;
  * transposing first and calling the stock kernel untransposed was several times faster
  * (perf-notes.md). Wraps the stock kernel, which it needs for the untransposed product.
+ *
+ * Which operand gets transposed matters: XNNPACK re-packs its right operand B whenever B is a
+ * new tensor (in training: every step), and the stock `Transpose` is slow on large matrices
+ * (about 55 ms for 2048 × 2048 on 2 cores, packing about 20 ms more, against 28 ms for the
+ * product [64, 2048] · [2048, 2048] itself). So for A · Bᵀ with a small A — a dense layer's
+ * input gradient dY · Wᵀ — the product is computed as (B · Aᵀ)ᵀ: only the small A and the small
+ * result are transposed, and only Aᵀ is packed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { _free, _transpose } from './_call';
+import { _call, _free, _transpose } from './_call';
 
 function swapLast(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);
   perm[rank - 2] = rank - 1;
   perm[rank - 1] = rank - 2;
   return perm;
+}
+
+/**
+ * Whether A · Bᵀ (A [M, K], B [N, K], no batch) is cheaper as (B · Aᵀ)ᵀ: that transposes and
+ * packs M·K elements and transposes M·N, instead of transposing and packing N·K. Checked by
+ * `npx tsx bench/conv-step.ts kernels`, which times both ways over shapes.
+ */
+export function _swapForTransposeB(m: number, k: number, n: number): boolean {
+  return 2 * m * k + m * n < 2 * n * k;
+}
+
+/**
+ * A · Bᵀ for rank-2 A [M, K] and B [N, K], directly (Bᵀ materialised) or `swapped` as (B · Aᵀ)ᵀ.
+ * Calls the registered untransposed BatchMatMul; the caller frees the result.
+ */
+export function _matMulTransposeB(
+  backend: tf.KernelBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  swapped: boolean,
+): tf.TensorInfo {
+  const plain = (x: tf.TensorInfo, y: tf.TensorInfo) =>
+    _call('BatchMatMul', backend, { a: x, b: y }, { transposeA: false, transposeB: false });
+  if (!swapped) {
+    const bT = _transpose(backend, b, [1, 0]);
+    const out = plain(a, bT);
+    _free(backend, bT);
+    return out;
+  }
+  const aT = _transpose(backend, a, [1, 0]); // [K, M]
+  const outT = plain(b, aT); // [N, M]
+  const out = _transpose(backend, outT, [1, 0]);
+  _free(backend, aT, outT);
+  return out;
 }
 
 /**
@@ -24,8 +65,13 @@ export function _batchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     if (!transposeA && !transposeB) return stock.kernelFunc(args);
-    const aT = transposeA ? _transpose(backend, a, swapLast(a.shape.length)) : a;
-    const bT = transposeB ? _transpose(backend, b, swapLast(b.shape.length)) : b;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    if (!transposeA && ra === 2 && rb === 2 && _swapForTransposeB(a.shape[0], a.shape[1], b.shape[0])) {
+      return _matMulTransposeB(backend, a, b, true);
+    }
+    const aT = transposeA ? _transpose(backend, a, swapLast(ra)) : a;
+    const bT = transposeB ? _transpose(backend, b, swapLast(rb)) : b;
     const out = stock.kernelFunc({
       ...args,
       inputs: { a: aT, b: bT },
