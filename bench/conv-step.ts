@@ -30,7 +30,18 @@ function medianMs(f: () => void, reps = 7): number {
   return times[Math.floor(reps / 2)];
 }
 
-/** Times each variant of `run` (fresh tensors made by `make` per call, as in training). */
+/**
+ * Runs `f` on a fresh copy of `t` (a new tensor, as a weight is after each training step, so
+ * XNNPACK cannot reuse what it packed for `t`) and frees the copy.
+ */
+function withFresh(t: tf.Tensor, f: (copy: tf.Tensor) => tf.TensorInfo): tf.TensorInfo {
+  const copy = tf.add(t, 0);
+  const out = f(copy);
+  copy.dispose();
+  return out;
+}
+
+/** Times each variant (each call returns a new TensorInfo, freed after timing). */
 function compare(label: string, variants: Record<string, () => tf.TensorInfo>, chosen: string): void {
   const backend = tf.backend();
   const parts = Object.entries(variants).map(([name, run]) => {
@@ -52,11 +63,9 @@ async function kernels(threads: number): Promise<void> {
     [1024, 256, 1024], [2048, 2048, 64], [512, 64, 512]]) {
     const a = rand([m, k]);
     const b = rand([n, k]);
-    // A fresh B per call, as a changed weight tensor in training (XNNPACK re-packs it).
-    const fresh = () => tf.add(b, 0);
     compare(`A·Bᵀ M=${m} K=${k} N=${n}`, {
-      direct: () => tf.tidy(() => _matMulTransposeB(backend, a, fresh(), false)),
-      swapped: () => tf.tidy(() => _matMulTransposeB(backend, a, fresh(), true)),
+      direct: () => withFresh(b, (w) => _matMulTransposeB(backend, a, w, false)),
+      swapped: () => withFresh(b, (w) => _matMulTransposeB(backend, a, w, true)),
     }, _swapForTransposeB(m, k, n) ? 'swapped' : 'direct');
     tf.dispose([a, b]);
   }
