@@ -2,10 +2,12 @@
  * Probe for the wasm backend: XNNPACK with SIMD, TicketLab's training kernels registered, and
  * as many threads as asked for (via the Node thread shim of `wasm-threads.ts`). The thread count
  * reported is the one the module measures (`getThreadsCount()`), never the one asked for. If the
- * threaded module fails to start, wasm starts single-threaded and a note says why.
+ * threaded module fails to start, wasm starts single-threaded and a note says why. The fused
+ * SIMD kernels (host-kernels/) are compiled against the started module's memory.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { _installHostKernels } from './host-kernels/index';
 import type { ProbeResult } from './probe-result';
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { _unrefWasmWorkers, _withWasmThreads } from './wasm-threads';
@@ -52,6 +54,8 @@ export async function _probeWasm(threads: number): Promise<ProbeResult> {
     if (!(await _setWasm())) return { ok: false, reason: 'the wasm module failed to start (see the console)' };
   }
   _unrefWasmWorkers(tf.findBackend('wasm'));
+  const fusedNote = await _installHostKernels(tf.findBackend('wasm'));
+  if (fusedNote !== null) notes.push(fusedNote);
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const measured = wasm.getThreadsCount();
   if (measured < threads && notes.length === 0) {

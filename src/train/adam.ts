@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange } from '../errors';
-import { _slotOptimizer, type Optimizer } from './optimizer';
+import { _slotOptimizer, type _UpdateRule, type Optimizer } from './optimizer';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -34,27 +34,37 @@ export interface AdamOptions {
  * ```
  */
 export function adam(variables: ReadonlyMap<string, tf.Variable>, options: AdamOptions): Optimizer {
+  return _slotOptimizer('adam', variables, _adamRule(options), options.learningRate);
+}
+
+/**
+ * Adam's update rule, as tensor ops and as one fused wasm kernel (validated options).
+ * @internal
+ */
+export function _adamRule(options: AdamOptions): _UpdateRule {
   const open = { min: 0, max: 1, maxInclusive: false } as const;
   const beta1 = expectInRange('adam', 'beta1', options.beta1 ?? 0.9, open);
   const beta2 = expectInRange('adam', 'beta2', options.beta2 ?? 0.999, open);
   const epsilon = expectInRange('adam', 'epsilon', options.epsilon ?? 1e-8, { min: 0, minInclusive: false });
   const weightDecay = expectInRange('adam', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
-  return _slotOptimizer(
-    'adam',
-    variables,
-    {
-      kind: 'adam',
-      slotNames: ['m', 'v'],
-      hyper: { beta1, beta2, epsilon, weightDecay },
-      update(weight, grad, [m0, v0], step, learningRate) {
-        const g = weightDecay > 0 ? tf.add(grad, tf.mul(weight, weightDecay)) : grad;
-        const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
-        const stepSize = learningRate / (1 - beta1 ** step);
-        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - beta2 ** step)), epsilon);
-        return { weight: tf.sub(weight, tf.mul(tf.div(m, denom), stepSize)), slots: [m, v] };
-      },
+  return {
+    kind: 'adam',
+    slotNames: ['m', 'v'],
+    hyper: { beta1, beta2, epsilon, weightDecay },
+    update(weight, grad, [m0, v0], step, learningRate) {
+      const g = weightDecay > 0 ? tf.add(grad, tf.mul(weight, weightDecay)) : grad;
+      const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
+      const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+      const stepSize = learningRate / (1 - beta1 ** step);
+      const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - beta2 ** step)), epsilon);
+      return { weight: tf.sub(weight, tf.mul(tf.div(m, denom), stepSize)), slots: [m, v] };
     },
-    options.learningRate,
-  );
+    updateFused(kernels, io) {
+      kernels.adam(
+        io.weight, io.grad, io.slots[0], io.slots[1], io.outWeight, io.outSlots[0], io.outSlots[1], io.mask, io.size,
+        weightDecay > 0 ? 1 : 0, weightDecay, beta1, 1 - beta1, beta2, 1 - beta2,
+        Math.sqrt(1 - beta2 ** io.step), epsilon, io.learningRate / (1 - beta1 ** io.step),
+      );
+    },
+  };
 }

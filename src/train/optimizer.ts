@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange, expectSameShape, InvalidArgumentError, UnknownNameError } from '../errors';
+import { _heapPointer, _heapTensor, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
 
 /** Names of the optimizers TicketLab implements. */
 export type OptimizerKind = 'sgd' | 'adam';
@@ -75,6 +76,30 @@ export interface _UpdateRule {
     step: number,
     learningRate: number,
   ): { weight: tf.Tensor; slots: tf.Tensor[] };
+  /**
+   * The same rule as one fused wasm kernel call (bit-identical to `update`; used when the
+   * backend is wasm): reads the weight, gradient and slots, writes every entry of the outputs,
+   * keeping weight and slots where the mask is 0.
+   */
+  updateFused(kernels: HostKernels, io: _FusedUpdate): void;
+}
+
+/**
+ * Heap pointers and sizes of one fused update (see {@link _UpdateRule.updateFused}).
+ * @internal
+ */
+export interface _FusedUpdate {
+  readonly weight: number;
+  readonly grad: number;
+  readonly slots: readonly number[];
+  readonly outWeight: number;
+  readonly outSlots: readonly number[];
+  /** Pointer of the bool update mask (1 = trainable), 0 for none. */
+  readonly mask: number;
+  readonly size: number;
+  /** 1-based update count of this parameter. */
+  readonly step: number;
+  readonly learningRate: number;
 }
 
 /** Checks a learning rate. */
@@ -129,6 +154,24 @@ export function _slotOptimizer(
         const step = (steps.get(name) ?? 0) + 1;
         const old = slots.get(name) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(variable)));
         const fresh = tf.tidy(() => {
+          const kernels = _hostKernels();
+          if (kernels !== null && variable.dtype === 'float32' && grad.dtype === 'float32') {
+            const [weight, ...updated] = [variable, ...old].map(() => _heapTensor(variable.shape));
+            const mask = masks.get(name);
+            rule.updateFused(kernels, {
+              weight: _heapPointer(variable),
+              grad: _heapPointer(grad),
+              slots: old.map(_heapPointer),
+              outWeight: _heapPointer(weight),
+              outSlots: updated.map(_heapPointer),
+              mask: mask ? _heapPointer(mask) : 0,
+              size: variable.size,
+              step,
+              learningRate: lr,
+            });
+            variable.assign(weight);
+            return updated.map((s) => tf.keep(s));
+          }
           const out = rule.update(variable, grad, old, step, lr);
           const mask = masks.get(name);
           const weight = mask ? tf.where(mask, out.weight, variable) : out.weight;

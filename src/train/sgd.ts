@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange } from '../errors';
-import { _slotOptimizer, type Optimizer } from './optimizer';
+import { _slotOptimizer, type _UpdateRule, type Optimizer } from './optimizer';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -28,24 +28,35 @@ export interface SgdOptions {
  * ```
  */
 export function sgd(variables: ReadonlyMap<string, tf.Variable>, options: SgdOptions): Optimizer {
+  return _slotOptimizer('sgd', variables, _sgdRule(options), options.learningRate);
+}
+
+/**
+ * SGD's update rule, as tensor ops and as one fused wasm kernel (validated options).
+ * @internal
+ */
+export function _sgdRule(options: SgdOptions): _UpdateRule {
   const momentum = expectInRange('sgd', 'momentum', options.momentum ?? 0, { min: 0, max: 1, maxInclusive: false });
   const weightDecay = expectInRange('sgd', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
-  return _slotOptimizer(
-    'sgd',
-    variables,
-    {
-      kind: 'sgd',
-      slotNames: momentum > 0 ? ['momentum'] : [],
-      hyper: { momentum, weightDecay },
-      update(weight, grad, slots, _step, learningRate) {
-        const g = weightDecay > 0 ? tf.add(grad, tf.mul(weight, weightDecay)) : grad;
-        const direction = momentum > 0 ? tf.add(tf.mul(slots[0], momentum), g) : g;
-        return {
-          weight: tf.sub(weight, tf.mul(direction, learningRate)),
-          slots: momentum > 0 ? [direction] : [],
-        };
-      },
+  return {
+    kind: 'sgd',
+    slotNames: momentum > 0 ? ['momentum'] : [],
+    hyper: { momentum, weightDecay },
+    update(weight, grad, slots, _step, learningRate) {
+      const g = weightDecay > 0 ? tf.add(grad, tf.mul(weight, weightDecay)) : grad;
+      const direction = momentum > 0 ? tf.add(tf.mul(slots[0], momentum), g) : g;
+      return {
+        weight: tf.sub(weight, tf.mul(direction, learningRate)),
+        slots: momentum > 0 ? [direction] : [],
+      };
     },
-    options.learningRate,
-  );
+    updateFused(kernels, io) {
+      const decay = weightDecay > 0 ? 1 : 0;
+      if (momentum > 0) {
+        kernels.sgd_momentum(io.weight, io.grad, io.slots[0], io.outWeight, io.outSlots[0], io.mask, io.size, decay, weightDecay, momentum, io.learningRate);
+      } else {
+        kernels.sgd(io.weight, io.grad, io.outWeight, io.mask, io.size, decay, weightDecay, io.learningRate);
+      }
+    },
+  };
 }

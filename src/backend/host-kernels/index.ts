@@ -1,0 +1,78 @@
+/**
+ * TicketLab's fused SIMD kernels on the wasm backend: a small WebAssembly module compiled at
+ * backend start (from the text in lanewise-wat.ts, by wabt) that imports the wasm backend's own
+ * memory, so it reads and writes tensors in place by their heap offsets: no copies, one pass,
+ * no engine bookkeeping per elementary op. Used where a training step would otherwise run a
+ * dozen elementwise kernels over the same arrays (the optimizer updates).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import wabt from 'wabt';
+import { lanewiseModuleWat } from './lanewise-wat';
+import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
+
+/**
+ * The fused kernels. Arguments: pointers (byte offsets in the wasm heap) of the inputs, then of
+ * the outputs, the mask pointer (0: no mask), the element count, the flags, the scalars: see
+ * each kernel's declaration in optimizer-kernels.ts.
+ */
+export interface HostKernels {
+  adam(
+    w: number, g: number, m: number, v: number, outW: number, outM: number, outV: number, mask: number, n: number,
+    decay: number, wd: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    correction2: number, epsilon: number, stepSize: number,
+  ): void;
+  sgd_momentum(
+    w: number, g: number, b: number, outW: number, outB: number, mask: number, n: number,
+    decay: number, wd: number, momentum: number, lr: number,
+  ): void;
+  sgd(w: number, g: number, outW: number, mask: number, n: number, decay: number, wd: number, lr: number): void;
+}
+
+/** The parts of tfjs-backend-wasm's backend used here (public members of BackendWasm). */
+interface WasmBackend {
+  readonly wasm: { readonly wasmMemory?: WebAssembly.Memory };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): ArrayBufferView;
+}
+
+let installed: { backend: tf.KernelBackend; kernels: HostKernels } | null = null;
+
+/**
+ * Compiles the fused kernels against a started wasm backend's memory. Returns null when they
+ * are ready, else why not (the callers then use tensor ops, which give the same numbers).
+ */
+export async function _installHostKernels(backend: tf.KernelBackend): Promise<string | null> {
+  if (installed?.backend === backend) return null;
+  const memory = (backend as unknown as WasmBackend).wasm?.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) return 'fused kernels off: the wasm backend exposes no memory object';
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const text = lanewiseModuleWat([ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL], shared);
+    const compiler = await wabt();
+    const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared });
+    const binary = parsed.toBinary({}).buffer;
+    parsed.destroy();
+    const instance = await WebAssembly.instantiate(binary, { env: { memory } });
+    installed = { backend, kernels: instance.instance.exports as unknown as HostKernels };
+    return null;
+  } catch (e) {
+    return `fused kernels off: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** The fused kernels when the active backend is the wasm backend they were compiled for, else null. */
+export function _hostKernels(): HostKernels | null {
+  if (installed === null || tf.getBackend() !== 'wasm' || tf.backend() !== installed.backend) return null;
+  return installed.kernels;
+}
+
+/** Byte offset of a tensor's data in the wasm heap (active backend: wasm). */
+export function _heapPointer(tensor: tf.TensorInfo): number {
+  return (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(tensor).byteOffset;
+}
+
+/** A new uninitialised float32 tensor in the wasm heap, owned by the caller's tidy scope. */
+export function _heapTensor(shape: readonly number[]): tf.Tensor {
+  const info = (tf.backend() as unknown as WasmBackend).makeOutput([...shape], 'float32');
+  return tf.engine().makeTensorFromTensorInfo(info);
+}

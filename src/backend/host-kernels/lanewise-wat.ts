@@ -1,0 +1,126 @@
+/**
+ * WebAssembly text of TicketLab's fused lane-wise kernels: one SIMD pass (4 float32 lanes) over
+ * several arrays in the wasm backend's own memory, with an optional per-entry 0/1 byte mask
+ * that keeps the old values where it is 0. A kernel is declared by its arrays and a body of
+ * f32x4 expressions; this file writes the loop, the 1–3 element tail (lane loads and stores,
+ * so nothing outside the arrays is read or written) and the exports.
+ */
+
+/** One fused lane-wise kernel. */
+export interface LanewiseKernel {
+  /** Export name. */
+  readonly name: string;
+  /** float32 input arrays, read. */
+  readonly inputs: readonly string[];
+  /**
+   * float32 output arrays, written; each names the input whose old value it keeps where the
+   * mask is 0 (`keep`).
+   */
+  readonly outputs: readonly { readonly name: string; readonly keep: string }[];
+  /** f32 scalar parameters, available in the body as splatted vectors `$<name>`. */
+  readonly scalars: readonly string[];
+  /** i32 flag parameters (0/1), available in the body as `$<name>`. */
+  readonly flags: readonly string[];
+  /**
+   * WAT statements computing every output vector `$out_<name>` (v128 locals) from the input
+   * vectors `$<name>`, the scalars and the flags. Extra v128 locals are declared in `locals`.
+   */
+  readonly body: string;
+  readonly locals?: readonly string[];
+}
+
+/** Byte size of one float32. */
+const F32 = 4;
+
+function vectorLocals(kernel: LanewiseKernel): string {
+  const names = [...kernel.inputs, ...kernel.outputs.map((o) => `out_${o.name}`), ...(kernel.locals ?? []), 'keep'];
+  return names.map((n) => `(local $${n} v128)`).join(' ');
+}
+
+/** Signature: array pointers (inputs, outputs), mask pointer (0: none), count, flags, scalars. */
+function params(kernel: LanewiseKernel): string {
+  const pointers = [...kernel.inputs.map((n) => `p_${n}`), ...kernel.outputs.map((o) => `p_out_${o.name}`), 'p_mask', 'n'];
+  return [
+    ...pointers.map((n) => `(param $${n} i32)`),
+    ...kernel.flags.map((n) => `(param $${n} i32)`),
+    ...kernel.scalars.map((n) => `(param $s_${n} f32)`),
+  ].join(' ');
+}
+
+/** Stores the masked outputs at byte offset `$at` (full vectors) or the first `$r` lanes. */
+function stores(kernel: LanewiseKernel, partial: boolean): string {
+  return kernel.outputs
+    .map(({ name, keep }) => {
+      const value = `(v128.bitselect (local.get $out_${name}) (local.get $${keep}) (local.get $keep))`;
+      const address = `(i32.add (local.get $p_out_${name}) (local.get $at))`;
+      return partial ? `(call $store_lanes ${address} (local.get $r) ${value})` : `(v128.store ${address} ${value})`;
+    })
+    .join('\n      ');
+}
+
+function loads(kernel: LanewiseKernel, partial: boolean): string {
+  const inputs = kernel.inputs.map((name) => {
+    const address = `(i32.add (local.get $p_${name}) (local.get $at))`;
+    return `(local.set $${name} ${partial ? `(call $load_lanes ${address} (local.get $r))` : `(v128.load ${address})`})`;
+  });
+  const maskAddress = '(i32.add (local.get $p_mask) (local.get $i))';
+  const maskBytes = partial ? `(call $load_mask_lanes ${maskAddress} (local.get $r))` : `(v128.load32_zero ${maskAddress})`;
+  const keep = `(local.set $keep (if (result v128) (local.get $p_mask)
+        (then (i32x4.ne (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u ${maskBytes})) (v128.const i32x4 0 0 0 0)))
+        (else (v128.const i32x4 -1 -1 -1 -1))))`;
+  return [...inputs, keep].join('\n      ');
+}
+
+function kernelFunction(kernel: LanewiseKernel): string {
+  const splats = kernel.scalars.map((n) => `(local.set $${n} (f32x4.splat (local.get $s_${n})))`).join('\n    ');
+  const scalarLocals = kernel.scalars.map((n) => `(local $${n} v128)`).join(' ');
+  return `
+  (func (export "${kernel.name}") ${params(kernel)}
+    (local $i i32) (local $at i32) (local $end i32) (local $r i32) ${scalarLocals} ${vectorLocals(kernel)}
+    ${splats}
+    (local.set $end (i32.and (local.get $n) (i32.const -4)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+      ${loads(kernel, false)}
+      ${kernel.body}
+      ${stores(kernel, false)}
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $next)))
+    (local.set $r (i32.sub (local.get $n) (local.get $end)))
+    (if (local.get $r) (then
+      (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+      ${loads(kernel, true)}
+      ${kernel.body}
+      ${stores(kernel, true)})))`;
+}
+
+/** Helpers for the tail: the first r (1–3) lanes of a vector, the others zero / untouched. */
+const TAIL_HELPERS = `
+  (func $load_lanes (param $p i32) (param $r i32) (result v128) (local $v v128)
+    (local.set $v (v128.load32_lane 0 (local.get $p) (v128.const i32x4 0 0 0 0)))
+    (if (i32.gt_u (local.get $r) (i32.const 1)) (then (local.set $v (v128.load32_lane 1 (i32.add (local.get $p) (i32.const ${F32})) (local.get $v)))))
+    (if (i32.gt_u (local.get $r) (i32.const 2)) (then (local.set $v (v128.load32_lane 2 (i32.add (local.get $p) (i32.const ${2 * F32})) (local.get $v)))))
+    (local.get $v))
+  (func $load_mask_lanes (param $p i32) (param $r i32) (result v128) (local $v v128)
+    (local.set $v (v128.load8_lane 0 (local.get $p) (v128.const i32x4 0 0 0 0)))
+    (if (i32.gt_u (local.get $r) (i32.const 1)) (then (local.set $v (v128.load8_lane 1 (i32.add (local.get $p) (i32.const 1)) (local.get $v)))))
+    (if (i32.gt_u (local.get $r) (i32.const 2)) (then (local.set $v (v128.load8_lane 2 (i32.add (local.get $p) (i32.const 2)) (local.get $v)))))
+    (local.get $v))
+  (func $store_lanes (param $p i32) (param $r i32) (param $v v128)
+    (v128.store32_lane 0 (local.get $p) (local.get $v))
+    (if (i32.gt_u (local.get $r) (i32.const 1)) (then (v128.store32_lane 1 (i32.add (local.get $p) (i32.const ${F32})) (local.get $v))))
+    (if (i32.gt_u (local.get $r) (i32.const 2)) (then (v128.store32_lane 2 (i32.add (local.get $p) (i32.const ${2 * F32})) (local.get $v)))))`;
+
+/**
+ * The module text: the kernels over an imported memory (`env.memory`, the wasm backend's; shared
+ * when its build is multi-threaded).
+ */
+export function lanewiseModuleWat(kernels: readonly LanewiseKernel[], sharedMemory: boolean): string {
+  const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)';
+  return `(module
+  (import "env" "memory" ${memory})
+${TAIL_HELPERS}
+${kernels.map(kernelFunction).join('\n')}
+)`;
+}

@@ -1,0 +1,64 @@
+/**
+ * The optimizers' update rules as fused lane-wise kernels. Each performs exactly the float32
+ * operations, in the same order, as the tensor-op rule in src/train (adam.ts, sgd.ts), so the
+ * results are bit-identical to it (wasm SIMD has no fused multiply-add; every op rounds once).
+ */
+import type { LanewiseKernel } from './lanewise-wat';
+
+/**
+ * Adam (PyTorch semantics): g ← g + wd·W (flag `decay`); m ← m·β1 + g·(1−β1);
+ * v ← v·β2 + g²·(1−β2); W ← W − (m / (√v / c2 + ε))·stepSize.
+ */
+export const ADAM_KERNEL: LanewiseKernel = {
+  name: 'adam',
+  inputs: ['w', 'g', 'm', 'v'],
+  outputs: [
+    { name: 'w', keep: 'w' },
+    { name: 'm', keep: 'm' },
+    { name: 'v', keep: 'v' },
+  ],
+  flags: ['decay'],
+  scalars: ['wd', 'beta1', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'correction2', 'epsilon', 'step_size'],
+  locals: ['grad'],
+  body: `(local.set $grad (if (result v128) (local.get $decay)
+        (then (f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd))))
+        (else (local.get $g))))
+      (local.set $out_m (f32x4.add (f32x4.mul (local.get $m) (local.get $beta1)) (f32x4.mul (local.get $grad) (local.get $one_minus_beta1))))
+      (local.set $out_v (f32x4.add (f32x4.mul (local.get $v) (local.get $beta2))
+        (f32x4.mul (f32x4.mul (local.get $grad) (local.get $grad)) (local.get $one_minus_beta2))))
+      (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul
+        (f32x4.div (local.get $out_m) (f32x4.add (f32x4.div (f32x4.sqrt (local.get $out_v)) (local.get $correction2)) (local.get $epsilon)))
+        (local.get $step_size))))`,
+};
+
+/** SGD with momentum: g ← g + wd·W (flag `decay`); b ← b·μ + g; W ← W − b·lr. */
+export const SGD_MOMENTUM_KERNEL: LanewiseKernel = {
+  name: 'sgd_momentum',
+  inputs: ['w', 'g', 'b'],
+  outputs: [
+    { name: 'w', keep: 'w' },
+    { name: 'b', keep: 'b' },
+  ],
+  flags: ['decay'],
+  scalars: ['wd', 'momentum', 'lr'],
+  locals: ['grad'],
+  body: `(local.set $grad (if (result v128) (local.get $decay)
+        (then (f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd))))
+        (else (local.get $g))))
+      (local.set $out_b (f32x4.add (f32x4.mul (local.get $b) (local.get $momentum)) (local.get $grad)))
+      (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul (local.get $out_b) (local.get $lr))))`,
+};
+
+/** Plain SGD: g ← g + wd·W (flag `decay`); W ← W − g·lr. */
+export const SGD_KERNEL: LanewiseKernel = {
+  name: 'sgd',
+  inputs: ['w', 'g'],
+  outputs: [{ name: 'w', keep: 'w' }],
+  flags: ['decay'],
+  scalars: ['wd', 'lr'],
+  locals: ['grad'],
+  body: `(local.set $grad (if (result v128) (local.get $decay)
+        (then (f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd))))
+        (else (local.get $g))))
+      (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul (local.get $grad) (local.get $lr))))`,
+};
