@@ -15,7 +15,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, stockWasmKernel } from '../src/backend/index';
 import { _matMulTransposeB, _swapForTransposeB } from '../src/backend/wasm-kernels/batch-mat-mul';
+import { _call, _free, _transpose } from '../src/backend/wasm-kernels/_call';
+import { _fullConv } from '../src/backend/wasm-kernels/_full-conv';
+import { _inputGradByPhases } from '../src/backend/wasm-kernels/conv2d-backprop-input';
 import { Rng } from '../src/random';
+
+/** Conv layers of the bench's nets at batch 64: [name, H (= W), Ci, Co, K, stride, pad]. */
+const convShapes: readonly [string, number, number, number, number, number, number][] = [
+  ['resnet stem', 32, 3, 20, 3, 1, 1],
+  ['resnet stage1', 32, 20, 20, 3, 1, 1],
+  ['resnet stage2 in', 32, 20, 40, 3, 2, 1],
+  ['resnet stage2 sc', 32, 20, 40, 1, 2, 0],
+  ['resnet stage2', 16, 40, 40, 3, 1, 1],
+  ['resnet stage3 in', 16, 40, 80, 3, 2, 1],
+  ['resnet stage3', 8, 80, 80, 3, 1, 1],
+  ['resnet stage4 in', 8, 80, 160, 3, 2, 1],
+  ['resnet stage4', 4, 160, 160, 3, 1, 1],
+  ['alexnet conv1', 32, 3, 64, 4, 1, 0],
+  ['alexnet conv2', 14, 64, 128, 3, 1, 0],
+  ['alexnet conv3', 6, 128, 256, 2, 1, 0],
+];
 
 /** Median wall time of `f` in ms over `reps` calls after one warm-up call. */
 function medianMs(f: () => void, reps = 7): number {
@@ -68,6 +87,30 @@ async function kernels(threads: number): Promise<void> {
       swapped: () => withFresh(b, (w) => _matMulTransposeB(backend, a, w, true)),
     }, _swapForTransposeB(m, k, n) ? 'swapped' : 'direct');
     tf.dispose([a, b]);
+  }
+  for (const [name, h, ci, co, k, stride, pad] of convShapes) {
+    const x = rand([64, h, h, ci]);
+    const filter = rand([k, k, ci, co]);
+    const info = tf.backend_util.computeConv2DInfo(
+      [64, h, h, ci], [k, k, ci, co], stride, 1, pad, undefined, false,
+    );
+    const dy = rand(info.outShape);
+    const g = {
+      inHeight: h, inWidth: h, strideHeight: stride, strideWidth: stride,
+      padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    };
+    // dX: convolution of the zero-upsampled dy (the kernel before phases) against phases.
+    compare(`dX ${name}`, {
+      upsampled: () => withFresh(filter, (f) => {
+        const rotated = _call('Reverse', backend, { x: f }, { dims: [0, 1] });
+        const swapped = _transpose(backend, rotated, [0, 1, 3, 2]);
+        const out = _fullConv(backend, 'Conv2D', dy, swapped, { ...g, filterHeight: k, filterWidth: k });
+        _free(backend, rotated, swapped);
+        return out;
+      }),
+      phases: () => withFresh(filter, (f) => _inputGradByPhases(backend, dy, f, g)),
+    }, 'phases');
+    tf.dispose([x, filter, dy]);
   }
 }
 
