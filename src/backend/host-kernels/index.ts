@@ -30,7 +30,8 @@ export interface HostKernels {
 
 /** The parts of tfjs-backend-wasm's backend used here (public members of BackendWasm). */
 interface WasmBackend {
-  readonly wasm: { readonly wasmMemory?: WebAssembly.Memory };
+  /** The emscripten module: the memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
+  readonly wasm: { readonly wasmMemory?: WebAssembly.Memory; readonly asm?: { readonly memory?: WebAssembly.Memory } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): ArrayBufferView;
 }
@@ -43,7 +44,8 @@ let installed: { backend: tf.KernelBackend; kernels: HostKernels } | null = null
  */
 export async function _installHostKernels(backend: tf.KernelBackend): Promise<string | null> {
   if (installed?.backend === backend) return null;
-  const memory = (backend as unknown as WasmBackend).wasm?.wasmMemory;
+  const module = (backend as unknown as WasmBackend).wasm;
+  const memory = module?.wasmMemory ?? module?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return 'fused kernels off: the wasm backend exposes no memory object';
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
