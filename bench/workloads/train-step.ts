@@ -7,7 +7,7 @@
  *
  * The masked variant is WSN's step (methods.md §1.3–1.4) built exactly as src/methods/wsn.ts
  * builds it: a score tensor per maskable weight, trained by the same Adam; the forward `weight`
- * hook W ⊙ topCMaskSTE(s, c) (top-c of |s| per layer, straight-through gradient); and update
+ * hook topCMaskedWeight(W, s, c) (W ⊙ top-c of |s| per layer, straight-through gradient); and update
  * masks that freeze the union of earlier tasks' masks exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,7 +15,7 @@ import type { Batch } from '../../src/data/types';
 import { createNetwork, type ArchitectureName } from '../../src/models/architectures';
 import { kaimingUniform } from '../../src/models/init';
 import type { ForwardOptions, Network } from '../../src/models/types';
-import { topCMaskSTE } from '../../src/pruning/top-c';
+import { topCMaskedWeight } from '../../src/pruning/top-c';
 import { deriveSeed, Rng } from '../../src/random';
 import { adam } from '../../src/train/adam';
 import { crossEntropy } from '../../src/train/cross-entropy';
@@ -80,7 +80,7 @@ function _harness(spec: TrainStepSpec): Harness {
   for (const [name, mask] of masks) optimizer.setUpdateMask(name, mask);
   extra.push(...scores.values(), ...masks.values());
   const weight: ForwardOptions['weight'] = (info, w) =>
-    info.maskable ? tf.mul(w, topCMaskSTE(scores.get(info.name)!, keepFraction)) : w;
+    info.maskable ? topCMaskedWeight(w, scores.get(info.name)!, keepFraction) : w;
   return { network, variables, optimizer, weight, extra };
 }
 

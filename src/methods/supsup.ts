@@ -5,7 +5,7 @@
  * √2/√fan_in) and never trained. Each task t learns one real score tensor per maskable layer
  * (Kaiming-uniform init, seeded per task and layer); the forward pass uses
  * `W ⊙ topk(|s_t|)` per layer (edge-popup, Ramanujan et al. 2020) with the straight-through
- * gradient ({@link topCMaskSTE}). After the task the binary mask of the restored best scores is
+ * gradient ({@link topCMaskedWeight}). After the task the binary mask of the restored best scores is
  * stored and the scores are dropped; task t is evaluated with `W ⊙ m_t` and head t, so BWT = 0.
  *
  * Defaults: Adam lr 1e-3 (official SplitCIFAR-100 GG config), the benchmark's epochs and
@@ -27,7 +27,7 @@ import { expectInRange, InvalidArgumentError } from '../errors';
 import { encodeTaskMasks } from '../metrics/mask-codec';
 import { kaimingUniform } from '../models/init';
 import { maskTensors, type Mask } from '../pruning/mask';
-import { topCMask, topCMaskSTE } from '../pruning/top-c';
+import { topCMask, topCMaskedWeight } from '../pruning/top-c';
 import { deriveSeed } from '../random';
 import type { JsonValue } from '../train/checkpoint';
 import { _bodyAndHead, _ensureHead, _withParams } from './learner-network';
@@ -85,7 +85,7 @@ class SupsupLearner extends _MultiHeadLearner {
         variables,
         weight: (info, w) => {
           const s = scores.get(`score/${info.name}`);
-          return s ? tf.mul(w, topCMaskSTE(s, keepFraction)) : w;
+          return s ? topCMaskedWeight(w, s, keepFraction) : w;
         },
         ..._optimizerFields(this.options, this.setup.training),
       });

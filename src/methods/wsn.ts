@@ -24,7 +24,7 @@ import { CheckpointError, expectInRange, expectOneOf, expectThat, InvalidArgumen
 import { kaimingUniform } from '../models/init';
 import type { Network, ParamInfo } from '../models/types';
 import { fullMask, globalDensity, maskFromTensor, maskOr, maskToTensor, type Mask } from '../pruning/mask';
-import { topCMask, topCMaskSTE } from '../pruning/top-c';
+import { topCMask, topCMaskedWeight } from '../pruning/top-c';
 import { deriveSeed } from '../random';
 import { networkForSetup } from './network-for-setup';
 import { trainOnTask } from './train-on-task';
@@ -118,7 +118,7 @@ class Wsn implements WsnLearner {
         weight: (info, w) => {
           if (!info.maskable) return w;
           validation.stale = true;
-          return tf.mul(w, topCMaskSTE(this.scores.get(info.name)!, c));
+          return topCMaskedWeight(w, this.scores.get(info.name)!, c);
         },
         validationWeight: (info, w) => (info.maskable ? validation.get(info.name, w) : w),
       });

@@ -1,8 +1,9 @@
 /**
- * Internal: host access to float32 tensor data without extra copies, for host-side selections
- * inside training steps. On wasm, both input and output are views of the wasm heap (no
- * `dataSync` copy out, no `tf.tensor` copy back in); on cpu the backend's own arrays are used;
- * elsewhere (webgl, webgpu) the data are read back and uploaded as usual.
+ * Internal: host access to float32 tensor data without extra copies, for host-side passes
+ * inside training steps. On wasm, inputs and outputs are views of the wasm heap (no `dataSync`
+ * copy out, no `tf.tensor` copy back in; with threaded wasm the heap is a SharedArrayBuffer that
+ * host threads can share); on cpu the backend's own arrays are used; elsewhere (webgl, webgpu,
+ * tfjs-node) the data are read back and uploaded as usual.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -12,20 +13,43 @@ interface WasmHeapBackend {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
+/** True when the active backend keeps tensor data in host memory that {@link _hostMapFloat32} views without copies (wasm, cpu). */
+export function _hasHostArrays(): boolean {
+  const name = tf.getBackend();
+  return name === 'wasm' || name === 'cpu';
+}
+
+function _bits(values: Float32Array): Int32Array {
+  return new Int32Array(values.buffer, values.byteOffset, values.length);
+}
+
 /**
- * A new float32 tensor of `x`'s shape, filled by `fill(input, output)` where `input` holds x's
- * values (read only) and `output` the new tensor's. The arrays are valid only during `fill`
- * (wasm heap views go stale when the heap grows). The result belongs to the caller's tidy scope.
+ * `outputs` new float32 tensors of `shape`, filled by `fill(inputs, outputs)` with the float32
+ * bits of the `inputs` tensors (read only) and of the new tensors, as Int32Array views (make a
+ * Float32Array view of the same memory for arithmetic). The arrays are valid only during `fill`
+ * (wasm heap views go stale when the heap grows: every output is allocated before any view is
+ * taken). Inputs must be float32. The results belong to the caller's tidy scope.
  */
-export function _mapFloat32(x: tf.Tensor, fill: (input: Float32Array, output: Float32Array) => void): tf.Tensor {
-  const backend = tf.backend();
+export function _hostMapFloat32(
+  inputs: readonly tf.Tensor[],
+  outputs: number,
+  shape: readonly number[],
+  fill: (inputs: Int32Array[], outputs: Int32Array[]) => void,
+): tf.Tensor[] {
   if (tf.getBackend() === 'wasm') {
-    const heap = backend as unknown as WasmHeapBackend;
-    const info = heap.makeOutput([...x.shape], 'float32'); // allocate first: it may grow the heap
-    fill(heap.typedArrayFromHeap(x), heap.typedArrayFromHeap(info));
-    return tf.engine().makeTensorFromTensorInfo(info);
+    const heap = tf.backend() as unknown as WasmHeapBackend;
+    const infos = Array.from({ length: outputs }, () => heap.makeOutput([...shape], 'float32')); // may grow the heap
+    fill(
+      inputs.map((x) => _bits(heap.typedArrayFromHeap(x))),
+      infos.map((info) => _bits(heap.typedArrayFromHeap(info))),
+    );
+    return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
   }
-  const output = new Float32Array(x.size);
-  fill(x.dataSync() as Float32Array, output); // cpu: the backend's own array, no copy
-  return tf.tensor(output, x.shape, 'float32');
+  const size = shape.reduce((a, b) => a * b, 1);
+  const arrays = Array.from({ length: outputs }, () => new Float32Array(size));
+  fill(
+    inputs.map((x) => _bits(x.dataSync() as Float32Array)), // cpu: the backend's own arrays; elsewhere a copy
+    arrays.map(_bits),
+  );
+  return arrays.map((a) => tf.tensor(a, [...shape], 'float32'));
 }

@@ -8,18 +8,22 @@
  *   ∂L/∂s = sign(s) ⊙ ∂L/∂m and, with W_eff = W ⊙ m, ∂L/∂s = sign(s) ⊙ W ⊙ ∂L/∂W_eff.
  * The threshold is found by a two-pass radix select over |s| on the host (no sort, P2); in
  * training steps by a one-pass windowed select around the previous step's τ (top-c-window.ts),
- * reading and writing the backend's memory directly where it can (wasm heap, cpu arrays).
+ * reading and writing the backend's memory directly where it can (wasm heap, cpu arrays), with
+ * large layers split over the host threads. {@link topCMaskedWeight} fuses the selection with
+ * W ⊙ m and both gradients into one host pass each way.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectInRange, InvalidArgumentError } from '../errors';
+import { expectInRange, InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { roundHalfEven } from './round-half-even';
 import { selectKth } from './select-kth';
-import { _mapFloat32 } from './_host-arrays';
-import { _topCMaskWindowed, type TopCWindowState } from './top-c-window';
+import { _hasHostArrays, _hostMapFloat32 } from './_host-arrays';
+import { _topCForTensor, _topCMaskedWeightGrad } from './top-c-window';
 
-/** Last step's threshold bracket per score tensor (variables keep their identity across steps). */
-const windows = new WeakMap<tf.Tensor, { k: number; state: TopCWindowState }>();
-
+function checkFloat(fn: string, what: string, x: tf.Tensor): void {
+  if (x.dtype !== 'float32') {
+    throw new InvalidArgumentError(`${fn}: ${what} must be float32; got ${x.dtype}.${what === 'score' ? ' Initialise scores with kaimingUniform().' : ''}`);
+  }
+}
 
 function checkKeep(fn: string, keepFraction: number): void {
   expectInRange(fn, 'keepFraction', keepFraction, {
@@ -88,18 +92,10 @@ export function topCMask(scores: Float32Array, keepFraction: number): Uint8Array
  */
 export function topCMaskSTE(score: tf.Tensor, keepFraction: number): tf.Tensor {
   checkKeep('topCMaskSTE', keepFraction);
-  if (score.dtype !== 'float32') {
-    throw new InvalidArgumentError(`topCMaskSTE: score must be float32; got ${score.dtype}. Initialise scores with kaimingUniform().`);
-  }
+  checkFloat('topCMaskSTE', 'score', score);
   const forward = (s: tf.Tensor, save: tf.GradSaveFunc) => {
     const k = topCRank(s.size, keepFraction);
-    const previous = windows.get(score);
-    let state: TopCWindowState | undefined;
-    const mask = _mapFloat32(s, (values, out) => {
-      const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
-      state = _topCMaskWindowed(bits, out, k, previous?.k === k ? previous.state : undefined);
-    });
-    windows.set(score, { k, state: state! });
+    const [mask] = _hostMapFloat32([s], 1, s.shape, ([bits], [out]) => _topCForTensor(score, bits, out, null, k));
     save([s]);
     return {
       value: mask,
@@ -108,4 +104,50 @@ export function topCMaskSTE(score: tf.Tensor, keepFraction: number): tf.Tensor {
   };
   // customGrad's declared type mixes tensors and the save function in one rest parameter.
   return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0])(score);
+}
+
+/**
+ * WSN's masked weight W_eff = W ⊙ m, m = top-c of |s| (the rule of {@link topCMaskSTE}: rank k
+ * from {@link topCRank}, ties at τ kept, the last τ of the same `score` tensor reused as a
+ * bracket), with WSN's gradients ∂L/∂W = m ⊙ ∂L/∂W_eff and the straight-through
+ * ∂L/∂s = sign(s) ⊙ W ⊙ ∂L/∂W_eff. On wasm and cpu the forward is one host pass writing W_eff
+ * (no mask tensor, no multiply) and the backward one pass writing both gradients, bit-identical
+ * to `tf.mul(weight, topCMaskSTE(score, c))` and its gradients for finite values (sign(s) as
+ * the backend's Sign kernel gives it); other backends compute exactly that. Layers of a million
+ * weights or more are split over the host threads on threaded wasm. The result belongs to the
+ * caller's tidy scope.
+ * @throws InvalidArgumentError for c outside (0, 1] or a non-float weight or score
+ * @throws ShapeMismatchError when weight and score differ in shape
+ * @example
+ * ```ts
+ * const weight = (info, w) => info.maskable ? topCMaskedWeight(w, scores.get(info.name)!, 0.1) : w;
+ * ```
+ */
+export function topCMaskedWeight(weight: tf.Tensor, score: tf.Tensor, keepFraction: number): tf.Tensor {
+  checkKeep('topCMaskedWeight', keepFraction);
+  checkFloat('topCMaskedWeight', 'weight', weight);
+  checkFloat('topCMaskedWeight', 'score', score);
+  if (weight.shape.length !== score.shape.length || weight.shape.some((d, i) => d !== score.shape[i])) {
+    throw new ShapeMismatchError(
+      `topCMaskedWeight: weight has shape [${weight.shape.join(',')}] but score has shape [${score.shape.join(',')}]; a score tensor has its weight's shape.`,
+    );
+  }
+  if (!_hasHostArrays()) return tf.mul(weight, topCMaskSTE(score, keepFraction));
+  const forward = (w: tf.Tensor, s: tf.Tensor, save: tf.GradSaveFunc) => {
+    const k = topCRank(s.size, keepFraction);
+    let tauKey = 0;
+    const [masked] = _hostMapFloat32([s, w], 1, s.shape, ([sBits, wBits], [out]) => {
+      tauKey = _topCForTensor(score, sBits, out, wBits, k);
+    });
+    save([w, s]);
+    return {
+      value: masked,
+      gradFunc: (dy: tf.Tensor, [wSaved, sSaved]: tf.Tensor[]) =>
+        _hostMapFloat32([dy, wSaved, sSaved], 2, s.shape, ([dyBits, wBits, sBits], [dw, ds]) =>
+          _topCMaskedWeightGrad(dyBits, wBits, sBits, dw, ds, tauKey, tf.getBackend()),
+        ),
+    };
+  };
+  // customGrad's declared type mixes tensors and the save function in one rest parameter.
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0])(weight, score);
 }

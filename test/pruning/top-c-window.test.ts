@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src/random';
 import { topCMask, topCMaskSTE, topCRank } from '../../src/pruning';
-import { _topCMaskWindowed, type TopCWindowState } from '../../src/pruning/top-c-window';
+import { _topCWindowed, SPLIT_MIN_LENGTH, type TopCWindowState } from '../../src/pruning/top-c-window';
 import { useTestBackend } from '../helpers/backend';
 
 /** Scores drifting step by step: small moves, then a jump, then a block of exact ties. */
@@ -26,8 +26,30 @@ describe('windowed top-c selection', () => {
       let state: TopCWindowState | undefined;
       const out = new Float32Array(n);
       for (const s of drift(n, 4)) {
-        state = _topCMaskWindowed(new Int32Array(s.buffer), out, k, state);
+        state = _topCWindowed(new Int32Array(s.buffer), new Int32Array(out.buffer), null, k, state);
         assert.deepEqual(Uint8Array.from(out), topCMask(s, c), `c=${c}`);
+      }
+    }
+  });
+
+  it('split over the host threads (shared memory, ≥ 1 M values) equals the serial pass, mask and W ⊙ m', () => {
+    const n = SPLIT_MIN_LENGTH + 5;
+    const k = topCRank(n, 0.5);
+    const rng = new Rng(9);
+    const weight = new Int32Array(new SharedArrayBuffer(4 * n));
+    new Float32Array(weight.buffer).set(rng.fillUniform(new Float32Array(n), -1, 1));
+    for (const fused of [false, true]) {
+      const score = new Int32Array(new SharedArrayBuffer(4 * n));
+      const shared = new Int32Array(new SharedArrayBuffer(4 * n));
+      const serial = new Int32Array(n);
+      let sharedState: TopCWindowState | undefined;
+      let serialState: TopCWindowState | undefined;
+      for (const s of drift(n, 2)) {
+        score.set(new Int32Array(s.buffer));
+        sharedState = _topCWindowed(score, shared, fused ? weight : null, k, sharedState);
+        serialState = _topCWindowed(Int32Array.from(score), serial, fused ? Int32Array.from(weight) : null, k, serialState);
+        assert.deepEqual(sharedState, serialState);
+        assert.ok(Buffer.from(shared.buffer).equals(Buffer.from(serial.buffer)), `fused=${fused}`);
       }
     }
   });
