@@ -5,7 +5,9 @@
  * caller's tidy scope.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { _hostKernels } from '../backend/host-kernels/index';
 import { Rng } from '../random';
+import { _batchStatNormFused } from './_batch-stat-norm-fused';
 
 /** Zero padding of a conv or pool: one number for all sides, or [top, bottom, left, right]. */
 export type Padding = number | readonly [number, number, number, number];
@@ -49,7 +51,8 @@ function statAxes(rank: number): number[] {
  * track_running_stats=False)`): per channel (last axis), subtract the batch mean and divide by
  * √(population variance + eps), in training and at test time alike [methods.md §1.8, P3].
  * Forward from mean/variance ops; the gradient is written out in closed form (the standard
- * batch-norm backward) from fast elementwise ops and two channel means.
+ * batch-norm backward) from fast elementwise ops and two channel means. On wasm both run on
+ * TicketLab's fused channel kernels (no transposes, float64 channel sums).
  * @param x [B, C] or [B, H, W, C]
  * @example
  * ```ts
@@ -57,6 +60,8 @@ function statAxes(rank: number): number[] {
  * ```
  */
 export function batchStatNorm<T extends tf.Tensor>(x: T, eps = 1e-5): T {
+  const kernels = _hostKernels();
+  if (kernels !== null && x.dtype === 'float32') return _batchStatNormFused(kernels, x, eps);
   const axes = statAxes(x.rank);
   const forward = (input: tf.Tensor, save: tf.GradSaveFunc) => {
     const mean = tf.mean(input, axes, true); // [1, ..., C]

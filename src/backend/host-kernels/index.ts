@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import wabt from 'wabt';
-import { lanewiseModuleWat } from './lanewise-wat';
+import { CHANNEL_FUNCTIONS } from './channel-wat';
+import { lanewiseFunction, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
 
 /**
@@ -26,6 +27,12 @@ export interface HostKernels {
     decay: number, wd: number, momentum: number, lr: number,
   ): void;
   sgd(w: number, g: number, outW: number, mask: number, n: number, decay: number, wd: number, lr: number): void;
+  /** See channel-wat.ts: float64 channel sums of (x − shift) and (x − shift)·(y or itself). */
+  channel_moments(x: number, y: number, shift: number, rows: number, channels: number, sumA: number, sumB: number): void;
+  /** out = (x − mean[c]) · inv[c]; the second and sixth pointers are unused. */
+  channel_normalize(x: number, unused: number, rows: number, channels: number, mean: number, unused2: number, inv: number, out: number): void;
+  /** out = (dy − (y · meanDyY[c] + meanDy[c])) · inv[c]. */
+  channel_norm_grad(dy: number, y: number, rows: number, channels: number, meanDyY: number, meanDy: number, inv: number, out: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's backend used here (public members of BackendWasm). */
@@ -36,7 +43,7 @@ interface WasmBackend {
   typedArrayFromHeap(info: tf.TensorInfo): ArrayBufferView;
 }
 
-let installed: { backend: tf.KernelBackend; kernels: HostKernels } | null = null;
+let installed: { backend: tf.KernelBackend; kernels: HostKernels; memory: WebAssembly.Memory } | null = null;
 
 /**
  * Compiles the fused kernels against a started wasm backend's memory. Returns null when they
@@ -49,13 +56,14 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
   if (!(memory instanceof WebAssembly.Memory)) return 'fused kernels off: the wasm backend exposes no memory object';
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const text = lanewiseModuleWat([ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL], shared);
+    const lanewise = [ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL].map(lanewiseFunction);
+    const text = moduleWat([...lanewise, ...CHANNEL_FUNCTIONS], shared);
     const compiler = await wabt();
     const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared });
     const binary = parsed.toBinary({}).buffer;
     parsed.destroy();
     const instance = await WebAssembly.instantiate(binary, { env: { memory } });
-    installed = { backend, kernels: instance.instance.exports as unknown as HostKernels };
+    installed = { backend, kernels: instance.instance.exports as unknown as HostKernels, memory };
     return null;
   } catch (e) {
     return `fused kernels off: ${(e as Error).message.split('\n')[0]}`;
@@ -77,4 +85,17 @@ export function _heapPointer(tensor: tf.TensorInfo): number {
 export function _heapTensor(shape: readonly number[]): tf.Tensor {
   const info = (tf.backend() as unknown as WasmBackend).makeOutput([...shape], 'float32');
   return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/**
+ * A float64 or float32 view of `length` entries at byte offset `pointer` of the wasm heap
+ * (active backend: wasm, kernels installed). Valid until the next heap allocation.
+ */
+export function _heapView<T extends Float64Array | Float32Array>(
+  type: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T },
+  pointer: number,
+  length: number,
+): T {
+  if (installed === null) throw new Error('_heapView: the fused kernels are not installed');
+  return new type(installed.memory.buffer, pointer, length);
 }

@@ -71,7 +71,8 @@ function loads(kernel: LanewiseKernel, partial: boolean): string {
   return [...inputs, keep].join('\n      ');
 }
 
-function kernelFunction(kernel: LanewiseKernel): string {
+/** The WAT function of one lane-wise kernel (it calls the tail helpers of {@link moduleWat}). */
+export function lanewiseFunction(kernel: LanewiseKernel): string {
   const splats = kernel.scalars.map((n) => `(local.set $${n} (f32x4.splat (local.get $s_${n})))`).join('\n    ');
   const scalarLocals = kernel.scalars.map((n) => `(local $${n} v128)`).join(' ');
   return `
@@ -113,14 +114,14 @@ const TAIL_HELPERS = `
     (if (i32.gt_u (local.get $r) (i32.const 2)) (then (v128.store32_lane 2 (i32.add (local.get $p) (i32.const ${2 * F32})) (local.get $v)))))`;
 
 /**
- * The module text: the kernels over an imported memory (`env.memory`, the wasm backend's; shared
- * when its build is multi-threaded).
+ * The module text: the given functions and the tail helpers, over an imported memory
+ * (`env.memory`, the wasm backend's; shared when its build is multi-threaded).
  */
-export function lanewiseModuleWat(kernels: readonly LanewiseKernel[], sharedMemory: boolean): string {
+export function moduleWat(functions: readonly string[], sharedMemory: boolean): string {
   const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)';
   return `(module
   (import "env" "memory" ${memory})
 ${TAIL_HELPERS}
-${kernels.map(kernelFunction).join('\n')}
+${functions.join('\n')}
 )`;
 }
