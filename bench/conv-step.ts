@@ -18,6 +18,9 @@ import { _matMulTransposeB, _swapForTransposeB } from '../src/backend/wasm-kerne
 import { _call, _free, _transpose } from '../src/backend/wasm-kernels/_call';
 import { _fullConv } from '../src/backend/wasm-kernels/_full-conv';
 import { _inputGradByPhases } from '../src/backend/wasm-kernels/conv2d-backprop-input';
+import {
+  _filterGradByConv, _filterGradByIm2col, _useIm2col,
+} from '../src/backend/wasm-kernels/conv2d-backprop-filter';
 import { Rng } from '../src/random';
 
 /** Conv layers of the bench's nets at batch 64: [name, H (= W), Ci, Co, K, stride, pad]. */
@@ -28,8 +31,10 @@ const convShapes: readonly [string, number, number, number, number, number, numb
   ['resnet stage2 sc', 32, 20, 40, 1, 2, 0],
   ['resnet stage2', 16, 40, 40, 3, 1, 1],
   ['resnet stage3 in', 16, 40, 80, 3, 2, 1],
+  ['resnet stage3 sc', 16, 40, 80, 1, 2, 0],
   ['resnet stage3', 8, 80, 80, 3, 1, 1],
   ['resnet stage4 in', 8, 80, 160, 3, 2, 1],
+  ['resnet stage4 sc', 8, 80, 160, 1, 2, 0],
   ['resnet stage4', 4, 160, 160, 3, 1, 1],
   ['alexnet conv1', 32, 3, 64, 4, 1, 0],
   ['alexnet conv2', 14, 64, 128, 3, 1, 0],
@@ -110,6 +115,13 @@ async function kernels(threads: number): Promise<void> {
       }),
       phases: () => withFresh(filter, (f) => _inputGradByPhases(backend, dy, f, g)),
     }, 'phases');
+    // dW: one conv with the batch in the channel slot against im2col + one matmul, with a fresh
+    // dy per call as in training (both pack dy).
+    const gw = { ...g, filterHeight: k, filterWidth: k };
+    compare(`dW ${name}`, {
+      conv: () => withFresh(dy, (d) => _filterGradByConv(backend, x, d, gw)),
+      im2col: () => withFresh(dy, (d) => _filterGradByIm2col(backend, x, d, gw)),
+    }, _useIm2col(gw) ? 'im2col' : 'conv');
     tf.dispose([x, filter, dy]);
   }
 }

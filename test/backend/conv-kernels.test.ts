@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index';
+import { _filterGradByConv, _filterGradByIm2col } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
 import { data, expectSameOnWasm } from './_compare';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -47,6 +48,30 @@ test('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu for every s
       const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor;
       return [dw, dx];
     });
+  }
+});
+
+test('both wasm Conv2DBackpropFilter strategies (conv with batch as channels, im2col + matmul) match cpu', async () => {
+  for (const [i, c] of cases.entries()) {
+    const co = 1 + (i % 3) * 2;
+    const dyShape = outShape(c, co, false);
+    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
+    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], filterShape, c.stride, 1, c.pad, undefined, false);
+    const g = {
+      filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight,
+      strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    };
+    for (const strategy of [_filterGradByConv, _filterGradByIm2col]) {
+      await expectSameOnWasm(`${strategy.name} ${JSON.stringify(c)} co=${co}`, () => {
+        const x = tf.tensor(data([c.n, c.h, c.w, c.ci], i), [c.n, c.h, c.w, c.ci]);
+        const dy = tf.tensor(data(dyShape, i + 1000), dyShape);
+        if (tf.getBackend() === 'cpu') {
+          const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape };
+          return [tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor];
+        }
+        return [tf.engine().makeTensorFromTensorInfo(strategy(tf.backend(), x, dy, g))];
+      });
+    }
   }
 });
 

@@ -7,9 +7,12 @@
  * use dy → [Ho, Wo, N, Co] as the filter, stride 1 and dilation equal to the original stride,
  * with the original padding made explicit. The result [Ci, KH', KW', Co] is cut to the kernel
  * size and transposed back to [KH, KW, Ci, Co]. One XNNPACK call instead of a JS loop.
+ *
+ * For 1×1 kernels an im2col + one matmul is faster and is used instead ({@link _useIm2col}).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { _call, _free, _slice, _transpose } from './_call';
+import { _call, _free, _reshape, _slice, _transpose } from './_call';
+import { _alloc, _view } from './_heap';
 
 interface Conv2DBackpropFilterAttrs {
   strides: [number, number] | number;
@@ -19,23 +22,24 @@ interface Conv2DBackpropFilterAttrs {
   filterShape: [number, number, number, number];
 }
 
-function conv2dBackpropFilter(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const { backend } = args;
-  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-    args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  if (dataFormat === 'NCHW') {
-    throw new Error('wasm Conv2DBackpropFilter (TicketLab): dataFormat NCHW is not supported; use NHWC.');
-  }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
-  );
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
+/** Geometry of the forward convolution whose filter gradient is computed. */
+export interface _FilterGradGeometry {
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * dW [KH, KW, Ci, Co] as one forward convolution with the batch in the channel slot (module
+ * comment). The caller frees the result.
+ */
+export function _filterGradByConv(
+  backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, g: _FilterGradGeometry,
+): tf.TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padTop: top, padLeft: left } = g;
   const [, inH, inW] = x.shape;
   const [, outH, outW] = dy.shape;
   // Bottom/right padding that makes the output at least the kernel size; extra rows are cut.
@@ -55,6 +59,101 @@ function conv2dBackpropFilter(args: {
   const out = _transpose(backend, cut ?? conv, [1, 2, 0, 3]); // [KH, KW, Ci, Co]
   _free(backend, xT, dyT, conv, ...(cut ? [cut] : []));
   return out;
+}
+
+/**
+ * dW [KH, KW, Ci, Co] as one matrix product: the transposed patch matrix [KH·KW·Ci, N·Ho·Wo]
+ * (written by a JS loop on the wasm heap, zeros where the window reaches into the padding)
+ * times dy as it is, [N·Ho·Wo, Co]. The product is dW in its own layout and the packed operand
+ * is dy, so no transpose is needed. The caller frees the result.
+ */
+export function _filterGradByIm2col(
+  backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, g: _FilterGradGeometry,
+): tf.TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padTop: pt, padLeft: pl } = g;
+  const [n, h, w, ci] = x.shape;
+  const [, ho, wo, co] = dy.shape;
+  const p = n * ho * wo;
+  const patches = _alloc(backend, [kh * kw * ci, p]);
+  const src = _view(backend, x);
+  const dst = _view(backend, patches);
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const tap = (a * kw + b) * ci * p; // row of channel 0 of this tap
+      // Output columns whose input column ow·sw + b − pl lies inside x.
+      const lo = Math.min(wo, Math.max(0, Math.ceil((pl - b) / sw)));
+      const hi = Math.max(lo, Math.min(wo, Math.floor((w - 1 + pl - b) / sw) + 1));
+      for (let img = 0; img < n; img++) {
+        for (let oh = 0; oh < ho; oh++) {
+          const p0 = (img * ho + oh) * wo;
+          const ih = oh * sh + a - pt;
+          const inside = ih >= 0 && ih < h;
+          if (!inside || lo > 0 || hi < wo) {
+            for (let c = 0; c < ci; c++) {
+              const row = tap + c * p + p0;
+              if (!inside) {
+                dst.fill(0, row, row + wo);
+              } else {
+                dst.fill(0, row, row + lo);
+                dst.fill(0, row + hi, row + wo);
+              }
+            }
+            if (!inside) continue;
+          }
+          let s = ((img * h + ih) * w + lo * sw + b - pl) * ci;
+          for (let ow = lo; ow < hi; ow++) {
+            let d = tap + p0 + ow;
+            for (let c = 0; c < ci; c++) {
+              dst[d] = src[s + c];
+              d += p;
+            }
+            s += sw * ci;
+          }
+        }
+      }
+    }
+  }
+  const dy2 = _reshape(backend, dy, [p, co]);
+  const product = _call('BatchMatMul', backend, { a: patches, b: dy2 }, { transposeA: false, transposeB: false });
+  const out = _reshape(backend, product, [kh, kw, ci, co]);
+  _free(backend, patches, dy2, product);
+  return out;
+}
+
+/**
+ * Whether dW is computed by im2col + matmul rather than by the conv with the batch in the
+ * channel slot: for 1×1 kernels. There the patch matrix is x transposed (strided by the stride)
+ * and the conv trick degenerates to Ci output pixels over a dilated, image-sized filter.
+ * Measured with `npx tsx bench/conv-step.ts kernels` (2 threads, batch 64, median of 7, 2–3
+ * runs on a loaded machine): ResNet 1×1 stride-2 shortcuts 18–36 → 5–12, 10–32 → 3.4–4.9 and
+ * 9.5–11 → 3.5 ms; for 3×3 and larger kernels the JS patch loop made im2col slower on every
+ * shape but the 3-channel stem (a tie) — e.g. ResNet stage 1, 37–82 ms conv vs 76–171 im2col.
+ */
+export function _useIm2col(g: _FilterGradGeometry): boolean {
+  return g.filterHeight === 1 && g.filterWidth === 1;
+}
+
+function conv2dBackpropFilter(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const { backend } = args;
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+    args.attrs as unknown as Conv2DBackpropFilterAttrs;
+  if (dataFormat === 'NCHW') {
+    throw new Error('wasm Conv2DBackpropFilter (TicketLab): dataFormat NCHW is not supported; use NHWC.');
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
+  );
+  const g = {
+    filterHeight: info.filterHeight, filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+    padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  };
+  return _useIm2col(g) ? _filterGradByIm2col(backend, x, dy, g) : _filterGradByConv(backend, x, dy, g);
 }
 
 /** Kernel config: `Conv2DBackpropFilter` on wasm as one forward convolution. */
