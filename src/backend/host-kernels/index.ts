@@ -10,6 +10,7 @@ import wabt from 'wabt';
 import { CHANNEL_FUNCTIONS } from './channel-wat';
 import { lanewiseFunction, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
+import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
 
 /**
  * The fused kernels. Arguments: pointers (byte offsets in the wasm heap) of the inputs, then of
@@ -27,6 +28,8 @@ export interface HostKernels {
     decay: number, wd: number, momentum: number, lr: number,
   ): void;
   sgd(w: number, g: number, outW: number, mask: number, n: number, decay: number, wd: number, lr: number): void;
+  /** dx = dy · (x > 0 ? 1 : 0); mask must be 0. */
+  relu_grad(dy: number, x: number, outDx: number, mask: number, n: number): void;
   /** See channel-wat.ts: float64 channel sums of (x − shift) and (x − shift)·(y or itself). */
   channel_moments(x: number, y: number, shift: number, rows: number, channels: number, sumA: number, sumB: number): void;
   /** out = (x − mean[c]) · inv[c]; the second and sixth pointers are unused. */
@@ -56,7 +59,7 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
   if (!(memory instanceof WebAssembly.Memory)) return 'fused kernels off: the wasm backend exposes no memory object';
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const lanewise = [ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL].map(lanewiseFunction);
+    const lanewise = [ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_GRAD_KERNEL].map(lanewiseFunction);
     const text = moduleWat([...lanewise, ...CHANNEL_FUNCTIONS], shared);
     const compiler = await wabt();
     const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared });
@@ -64,6 +67,7 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
     parsed.destroy();
     const instance = await WebAssembly.instantiate(binary, { env: { memory } });
     installed = { backend, kernels: instance.instance.exports as unknown as HostKernels, memory };
+    _registerReluGradient(_fusedReluGrad);
     return null;
   } catch (e) {
     return `fused kernels off: ${(e as Error).message.split('\n')[0]}`;
@@ -98,4 +102,13 @@ export function _heapView<T extends Float64Array | Float32Array>(
 ): T {
   if (installed === null) throw new Error('_heapView: the fused kernels are not installed');
   return new type(installed.memory.buffer, pointer, length);
+}
+
+/** ReLU's gradient on the fused kernel, or null when they are not active (see relu-grad.ts). */
+function _fusedReluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor | null {
+  const kernels = _hostKernels();
+  if (kernels === null || dy.dtype !== 'float32' || x.dtype !== 'float32' || dy.size !== x.size) return null;
+  const dx = _heapTensor(x.shape);
+  kernels.relu_grad(_heapPointer(dy), _heapPointer(x), _heapPointer(dx), 0, x.size);
+  return dx;
 }
