@@ -9,6 +9,7 @@ import type { Batch } from '../data/types';
 import { expectOneOf, expectPositiveInt, InvalidArgumentError } from '../errors';
 import { deriveSeed, expectSeed } from '../random';
 import { countCorrect } from './cross-entropy';
+import { _epochTotals } from './_epoch-totals';
 import { constantSchedule, type EpochMetrics, type LrSchedule } from './lr-schedule';
 import type { Optimizer } from './optimizer';
 import type { ProgressCallback } from './progress';
@@ -136,18 +137,17 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainTaskRes
   let totalSteps = 0;
   let totalSamples = 0;
   let trainMs = 0;
-  let sums = tf.zeros([3]); // [summed loss, correct, samples-with-logits] of this epoch
+  const totals = _epochTotals();
 
   const readSums = async (): Promise<{ loss: number; accuracy: number | null; samples: number }> => {
-    const [loss, correct, scored] = await sums.data();
+    const { loss, correct, scored } = await totals.read();
     return { loss, accuracy: scored > 0 ? (100 * correct) / scored : null, samples: scored };
   };
 
   try {
     for (let epoch = 0; epoch < epochs && stopped === 'completed'; epoch++) {
       optimizer.learningRate = schedule.learningRate;
-      sums.dispose();
-      sums = tf.zeros([3]);
+      totals.reset();
       let step = 0;
       let samples = 0;
       const emitStep = async (): Promise<void> => {
@@ -171,23 +171,20 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainTaskRes
           const started = performance.now();
           const context: StepContext = { task, epoch, step, seed: deriveSeed(seed, 'step', task, epoch, step) };
           const size = batch.x.shape[0];
-          const next = tf.tidy(() => {
+          tf.tidy(() => {
             const held: { correct: tf.Tensor | null } = { correct: null };
             const { value, grads } = tf.variableGrads(() => {
               const out = options.loss(batch, context);
               if (out instanceof tf.Tensor) return out;
-              if (out.logits) held.correct = tf.keep(tf.cast(countCorrect(out.logits, batch.y), 'float32'));
+              if (out.logits) held.correct = tf.keep(countCorrect(out.logits, batch.y));
               return out.loss;
             }, varList);
             const named = new Map<string, tf.Tensor>();
             for (const [key, grad] of Object.entries(grads)) if (grad) named.set(nameOf.get(key)!, grad);
             optimizer.applyGradients(options.transformGradients ? options.transformGradients(named) : named);
-            const scored = held.correct === null ? tf.zeros([2]) : tf.stack([held.correct, tf.scalar(size)]);
+            totals.add(value, held.correct, size);
             tf.dispose(held.correct ?? []);
-            return tf.add(sums, tf.concat([tf.reshape(tf.mul(value, size), [1]), scored]));
           });
-          sums.dispose();
-          sums = next;
           step += 1;
           samples += size;
           totalSteps += 1;
@@ -232,7 +229,7 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainTaskRes
     if (restored) restoreSnapshot(snapshotVars, best!.snapshot);
     return { stopped, history, steps: totalSteps, bestEpoch: restored ? best!.epoch : null, learningRate: schedule.learningRate };
   } finally {
-    sums.dispose();
+    totals.dispose();
     if (best) disposeSnapshot(best.snapshot);
   }
 }
