@@ -10,6 +10,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-native-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-native-backprop-input';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -26,8 +27,9 @@ const replaced: readonly ((stock: tf.KernelConfig) => tf.KernelConfig)[] = [
   (stock) => ({ ...conv2dBackpropInputConfig, setupFunc: stock.setupFunc }),
   _batchMatMulConfig,
   (stock) => ({ ...maxPoolGradConfig, setupFunc: stock.setupFunc }), // keeps the stock one callable
+  (stock) => ({ ...identityConfig, setupFunc: stock.setupFunc }),
 ];
-const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad'] as const;
+const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Identity'] as const;
 
 let registered: readonly string[] | null = null;
 const stockConfigs = new Map<string, tf.KernelConfig>();
