@@ -15,11 +15,14 @@
  * Keys: |s| as its float32 bits with the sign bit cleared; for non-negative floats the unsigned
  * order of the bits is the float order (−0 and +0 both map to key 0, as `abs` does).
  *
- * Large passes are split over the host threads (src/backend/host-threads.ts) when the arrays
- * live in shared memory (the threaded wasm heap); each part counts and collects its own range
- * and the parts are merged in index order, so the result is bit-identical to one serial pass.
+ * On wasm the passes run as SIMD kernels on the heap (src/backend/host-kernels/top-c-kernels.ts,
+ * the same integer logic). Elsewhere large JS passes are split over the host threads
+ * (src/backend/host-threads.ts) when the arrays live in shared memory; each part counts and
+ * collects its own range and the parts are merged in index order, so the result is
+ * bit-identical to one serial pass.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { _heapPointer, _heapTensor, _heapView, _heapViewPointer, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
 import { runSplit } from '../backend/host-threads';
 
 /** A bracket remembered between steps for one score tensor. */
@@ -190,6 +193,12 @@ export function _topCWindowed(
   state: TopCWindowState | undefined,
 ): TopCWindowState {
   const n = score.length;
+  const kernels = _hostKernels();
+  const pointers = [score, out, weight ?? score].map(_heapViewPointer);
+  if (kernels !== null && pointers.every((p) => p !== null)) {
+    const [s, o, w] = pointers as number[];
+    return windowedOnKernels(kernels, { s, out: o, w: weight === null ? 0 : w }, n, k, state);
+  }
   const arrays = weight === null ? [score, out] : [score, out, weight];
   if (state !== undefined) {
     const capacity = capacityFor(n);
@@ -207,22 +216,83 @@ export function _topCWindowed(
       const { keys, index } = mergeWindow(parts, inside, capacity);
       const tauKey = keys.slice().sort()[rank - 1];
       for (let j = 0; j < inside; j++) {
-        if (keys[j] >= tauKey) out[index[j]] = weight === null ? 0x3f800000 : weight[index[j]];
+        if (keys[j] >= tauKey) out[index[j]] = weight === null ? ONE_BITS : weight[index[j]];
       }
-      // Keep the window a few recent moves wide, narrowing gently when τ settles.
-      const move = Math.abs(tauKey - state.tauKey);
-      return { tauKey, halfWidth: Math.max(MIN_HALF_WIDTH, 4 * move, state.halfWidth >>> 1) };
+      return afterHit(tauKey, state);
     }
     // Missed (τ moved out of the window) or overflowed (the window was too crowded).
     const tauKey = radixSelectAbs(score, k);
     runSplit(_thresholdPass, arrays, [tauKey], 0, SPLIT_MIN_LENGTH);
-    // A jump is usually followed by small moves again: widen (or narrow) step by step.
-    const halfWidth = inside > capacity ? Math.max(MIN_HALF_WIDTH, state.halfWidth >>> 2) : 2 * state.halfWidth;
-    return { tauKey, halfWidth };
+    return afterMiss(tauKey, state, inside > capacity);
   }
   const tauKey = radixSelectAbs(score, k);
   runSplit(_thresholdPass, arrays, [tauKey], 0, SPLIT_MIN_LENGTH);
   return { tauKey, halfWidth: MIN_HALF_WIDTH * 8 };
+}
+
+/** The window state after a hit: a few recent moves wide, narrowing gently when τ settles. */
+function afterHit(tauKey: number, state: TopCWindowState): TopCWindowState {
+  const move = Math.abs(tauKey - state.tauKey);
+  return { tauKey, halfWidth: Math.max(MIN_HALF_WIDTH, 4 * move, state.halfWidth >>> 1) };
+}
+
+/** The window state after a miss or an overflow: widen (or narrow) step by step. */
+function afterMiss(tauKey: number, state: TopCWindowState, overflowed: boolean): TopCWindowState {
+  return { tauKey, halfWidth: overflowed ? Math.max(MIN_HALF_WIDTH, state.halfWidth >>> 2) : 2 * state.halfWidth };
+}
+
+/** Bit pattern of 1.0f, a kept mask entry. */
+const ONE_BITS = 0x3f800000;
+
+/**
+ * {@link _topCWindowed} on the SIMD kernels: heap pointers of s, out and w (0 for the mask).
+ * Heap views are taken after every allocation (a growing heap detaches non-shared views).
+ */
+function windowedOnKernels(
+  kernels: HostKernels,
+  p: { readonly s: number; readonly out: number; readonly w: number },
+  n: number,
+  k: number,
+  state: TopCWindowState | undefined,
+): TopCWindowState {
+  const threshold = (tauKey: number): void => {
+    if (p.w !== 0) kernels.topc_weight_threshold(p.s, p.w, p.out, 0, n, tauKey);
+    else kernels.topc_mask_threshold(p.s, p.out, 0, n, tauKey);
+  };
+  const select = (): number => radixSelectAbs(_heapView(Int32Array, p.s, n), k);
+  if (state === undefined) {
+    const tauKey = select();
+    threshold(tauKey);
+    return { tauKey, halfWidth: MIN_HALF_WIDTH * 8 };
+  }
+  const capacity = capacityFor(n);
+  const lo = Math.max(0, state.tauKey - state.halfWidth) | 0;
+  const hi = Math.min(0x7fffffff, state.tauKey + state.halfWidth) | 0;
+  const scratch = _heapTensor([2 * capacity + 2]); // keys, indices, [below, inside]
+  try {
+    const base = _heapPointer(scratch);
+    kernels.topc_window(p.s, p.w, p.out, n, lo, hi, capacity, base, base + 4 * capacity, base + 8 * capacity);
+    const ints = _heapView(Int32Array, base, 2 * capacity + 2);
+    const below = ints[2 * capacity];
+    const inside = ints[2 * capacity + 1];
+    const rank = k - below;
+    if (inside <= capacity && rank >= 1 && rank <= inside) {
+      const keys = ints.subarray(0, inside);
+      const index = ints.subarray(capacity, capacity + inside);
+      const tauKey = keys.slice().sort()[rank - 1];
+      const out = _heapView(Int32Array, p.out, n);
+      const weight = p.w === 0 ? null : _heapView(Int32Array, p.w, n);
+      for (let j = 0; j < inside; j++) {
+        if (keys[j] >= tauKey) out[index[j]] = weight === null ? ONE_BITS : weight[index[j]];
+      }
+      return afterHit(tauKey, state);
+    }
+    const tauKey = select();
+    threshold(tauKey);
+    return afterMiss(tauKey, state, inside > capacity);
+  } finally {
+    scratch.dispose();
+  }
 }
 
 /** Last step's threshold bracket per score tensor (variables keep their identity across steps). */
@@ -297,5 +367,12 @@ export function _topCMaskedWeightGrad(
   tauKey: number,
   backend: string,
 ): void {
+  const kernels = _hostKernels();
+  const pointers = [dy, w, s, dw, ds].map(_heapViewPointer);
+  if (kernels !== null && pointers.every((p) => p !== null)) {
+    const [pDy, pW, pS, pDw, pDs] = pointers as number[];
+    kernels.topc_masked_weight_grad(pDy, pW, pS, pDw, pDs, 0, dy.length, tauKey, signFloorKey(backend));
+    return;
+  }
   runSplit(_maskedWeightGradPass, [dy, w, s, dw, ds], [tauKey, signFloorKey(backend)], 0, SPLIT_MIN_LENGTH);
 }

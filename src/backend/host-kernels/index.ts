@@ -11,6 +11,7 @@ import { CHANNEL_FUNCTIONS } from './channel-wat';
 import { lanewiseFunction, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
 import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
+import { TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
 /**
  * The fused kernels. Arguments: pointers (byte offsets in the wasm heap) of the inputs, then of
@@ -30,6 +31,11 @@ export interface HostKernels {
   sgd(w: number, g: number, outW: number, mask: number, n: number, decay: number, wd: number, lr: number): void;
   /** dx = dy · (x > 0 ? 1 : 0); mask must be 0. */
   relu_grad(dy: number, x: number, outDx: number, mask: number, n: number): void;
+  /** See top-c-kernels.ts: WSN's window pass; writes [below, inside] to `counts`. */
+  topc_window(s: number, w: number, out: number, n: number, lo: number, hi: number, capacity: number, keys: number, index: number, counts: number): void;
+  topc_mask_threshold(s: number, out: number, mask: number, n: number, tauKey: number): void;
+  topc_weight_threshold(s: number, w: number, out: number, mask: number, n: number, tauKey: number): void;
+  topc_masked_weight_grad(dy: number, w: number, s: number, dw: number, ds: number, mask: number, n: number, tauKey: number, signFloor: number): void;
   /** See channel-wat.ts: float64 channel sums of (x − shift) and (x − shift)·(y or itself). */
   channel_moments(x: number, y: number, shift: number, rows: number, channels: number, sumA: number, sumB: number): void;
   /** out = (x − mean[c]) · inv[c]; the second and sixth pointers are unused. */
@@ -59,8 +65,11 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
   if (!(memory instanceof WebAssembly.Memory)) return 'fused kernels off: the wasm backend exposes no memory object';
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const lanewise = [ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_GRAD_KERNEL].map(lanewiseFunction);
-    const text = moduleWat([...lanewise, ...CHANNEL_FUNCTIONS], shared);
+    const lanewise = [
+      ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_GRAD_KERNEL,
+      TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD,
+    ].map(lanewiseFunction);
+    const text = moduleWat([...lanewise, ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS], shared);
     const compiler = await wabt();
     const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared });
     const binary = parsed.toBinary({}).buffer;
@@ -92,10 +101,20 @@ export function _heapTensor(shape: readonly number[]): tf.Tensor {
 }
 
 /**
- * A float64 or float32 view of `length` entries at byte offset `pointer` of the wasm heap
+ * The heap byte offset of a typed-array view of the active wasm backend's heap, or null when the
+ * view is elsewhere (cpu arrays, copies) or the fused kernels are not active.
+ */
+export function _heapViewPointer(view: ArrayBufferView): number | null {
+  if (_hostKernels() === null) return null;
+  const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+  return view.buffer === heap.buffer ? view.byteOffset : null;
+}
+
+/**
+ * A float64, float32 or int32 view of `length` entries at byte offset `pointer` of the wasm heap
  * (active backend: wasm, kernels installed). Valid until the next heap allocation.
  */
-export function _heapView<T extends Float64Array | Float32Array>(
+export function _heapView<T extends Float64Array | Float32Array | Int32Array>(
   type: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T },
   pointer: number,
   length: number,
