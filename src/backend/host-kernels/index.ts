@@ -11,6 +11,7 @@ import { CHANNEL_FUNCTIONS } from './channel-wat';
 import { lanewiseFunction, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
 import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
+import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
 import { TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
 /**
@@ -36,6 +37,10 @@ export interface HostKernels {
   topc_mask_threshold(s: number, out: number, mask: number, n: number, tauKey: number): void;
   topc_weight_threshold(s: number, w: number, out: number, mask: number, n: number, tauKey: number): void;
   topc_masked_weight_grad(dy: number, w: number, s: number, dw: number, ds: number, mask: number, n: number, tauKey: number, signFloor: number): void;
+  /** dst[j·dstStride + i] = src[i·srcStride + j], 4-byte elements (transpose-wat.ts). */
+  transpose2d(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
+  /** [a, b, block] → [b, a, block], 4-byte elements. */
+  swap_blocks(src: number, a: number, b: number, block: number, dst: number): void;
   /** See channel-wat.ts: float64 channel sums of (x − shift) and (x − shift)·(y or itself). */
   channel_moments(x: number, y: number, shift: number, rows: number, channels: number, sumA: number, sumB: number): void;
   /** out = (x − mean[c]) · inv[c]; the second and sixth pointers are unused. */
@@ -69,9 +74,9 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
       ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_GRAD_KERNEL,
       TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD,
     ].map(lanewiseFunction);
-    const text = moduleWat([...lanewise, ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS], shared);
+    const text = moduleWat([...lanewise, ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS], shared);
     const compiler = await wabt();
-    const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared });
+    const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared, bulk_memory: true });
     const binary = parsed.toBinary({}).buffer;
     parsed.destroy();
     const instance = await WebAssembly.instantiate(binary, { env: { memory } });

@@ -11,6 +11,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-native-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-native-backprop-input';
 import { identityConfig } from './identity';
+import { _transposeConfig } from './transpose';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -28,8 +29,9 @@ const replaced: readonly ((stock: tf.KernelConfig) => tf.KernelConfig)[] = [
   _batchMatMulConfig,
   (stock) => ({ ...maxPoolGradConfig, setupFunc: stock.setupFunc }), // keeps the stock one callable
   (stock) => ({ ...identityConfig, setupFunc: stock.setupFunc }),
+  _transposeConfig,
 ];
-const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Identity'] as const;
+const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Identity', 'Transpose'] as const;
 
 let registered: readonly string[] | null = null;
 const stockConfigs = new Map<string, tf.KernelConfig>();
