@@ -2,14 +2,17 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, stockWasmKernel } from '../../src/backend/index';
-import { _swapForTransposeB } from '../../src/backend/wasm-kernels/batch-mat-mul';
+import { _swapForPlain, _swapForTransposeB } from '../../src/backend/wasm-kernels/batch-mat-mul';
 import { data, expectSameOnWasm } from './_compare';
 
 test('BatchMatMul on wasm matches cpu for every transpose combination, batched and broadcast', async () => {
   // [3, 20] · [20, 31]ᵀ takes the swapped path (B · Aᵀ)ᵀ, [4, 6] · [6, 5]ᵀ the direct one.
   assert.ok(_swapForTransposeB(3, 20, 31) && !_swapForTransposeB(4, 6, 5));
+  // [5, 33] · [33, 514] and [257, 6] · [6, 514] take (Bᵀ · Aᵀ)ᵀ (a wide fresh weight), [4, 6] · [6, 5] not.
+  assert.ok(_swapForPlain(5, 514) && _swapForPlain(257, 514) && !_swapForPlain(4, 5) && !_swapForPlain(258, 514));
   const shapes: [number[], number[]][] = [
     [[4, 6], [6, 5]], [[3, 20], [20, 31]], [[1, 9], [9, 17]], [[3, 4, 6], [3, 6, 5]], [[1, 7, 3], [2, 3, 2]], [[2, 1, 9], [9, 1]],
+    [[5, 33], [33, 514]], [[257, 6], [6, 514]],
   ];
   for (const [i, [a, b]] of shapes.entries()) {
     for (const ta of [false, true]) {
