@@ -12,7 +12,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-na
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-native-backprop-input';
 import { identityConfig } from './identity';
 import { _transposeConfig } from './transpose';
-import { maxPoolGradConfig } from './max-pool-grad';
+import { _maxPoolGradConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** Kernels added because stock wasm has none. */
@@ -27,7 +27,7 @@ const added: readonly tf.KernelConfig[] = [
 const replaced: readonly ((stock: tf.KernelConfig) => tf.KernelConfig)[] = [
   (stock) => ({ ...conv2dBackpropInputConfig, setupFunc: stock.setupFunc }),
   _batchMatMulConfig,
-  (stock) => ({ ...maxPoolGradConfig, setupFunc: stock.setupFunc }), // keeps the stock one callable
+  _maxPoolGradConfig, // keeps the stock one callable and as the fallback
   (stock) => ({ ...identityConfig, setupFunc: stock.setupFunc }),
   _transposeConfig,
 ];
