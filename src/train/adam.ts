@@ -5,7 +5,10 @@
  * §1.5):
  *
  *   m ← β1·m + (1−β1)·g;   v ← β2·v + (1−β2)·g²
- *   W ← W − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
+ *   W ← W − (lr / (1−β1^t)) · m / (√v · (1/√(1−β2^t)) + ε)
+ *
+ * (PyTorch divides √v by √(1−β2^t); multiplying by its float32 reciprocal saves a division per
+ * entry and differs by at most one rounding.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange } from '../errors';
@@ -56,14 +59,14 @@ export function _adamRule(options: AdamOptions): _UpdateRule {
       const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
       const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
       const stepSize = learningRate / (1 - beta1 ** step);
-      const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - beta2 ** step)), epsilon);
+      const denom = tf.add(tf.mul(tf.sqrt(v), 1 / Math.sqrt(1 - beta2 ** step)), epsilon);
       return { weight: tf.sub(weight, tf.mul(tf.div(m, denom), stepSize)), slots: [m, v] };
     },
     updateFused(kernels, io) {
       kernels.adam(
         io.weight, io.grad, io.slots[0], io.slots[1], io.outWeight, io.outSlots[0], io.outSlots[1], io.mask, io.size,
         weightDecay > 0 ? 1 : 0, weightDecay, beta1, 1 - beta1, beta2, 1 - beta2,
-        Math.sqrt(1 - beta2 ** io.step), epsilon, io.learningRate / (1 - beta1 ** io.step),
+        1 / Math.sqrt(1 - beta2 ** io.step), epsilon, io.learningRate / (1 - beta1 ** io.step),
       );
     },
   };

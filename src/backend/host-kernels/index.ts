@@ -8,22 +8,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import wabt from 'wabt';
 import { CHANNEL_FUNCTIONS } from './channel-wat';
-import { lanewiseFunction, moduleWat } from './lanewise-wat';
+import { lanewiseEntry, lanewiseFunctions, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
 import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
+import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
 import { TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
 /**
  * The fused kernels. Arguments: pointers (byte offsets in the wasm heap) of the inputs, then of
- * the outputs, the mask pointer (0: no mask), the element count, the flags, the scalars: see
+ * the outputs, the mask pointer (0: no mask), the element count, one 0/1 per option, the ints,
+ * the scalars: see
  * each kernel's declaration in optimizer-kernels.ts.
  */
 export interface HostKernels {
   adam(
     w: number, g: number, m: number, v: number, outW: number, outM: number, outV: number, mask: number, n: number,
     decay: number, wd: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
-    correction2: number, epsilon: number, stepSize: number,
+    invCorrection2: number, epsilon: number, stepSize: number,
   ): void;
   sgd_momentum(
     w: number, g: number, b: number, outW: number, outB: number, mask: number, n: number,
@@ -41,6 +43,8 @@ export interface HostKernels {
   transpose2d(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
   /** [a, b, block] → [b, a, block], 4-byte elements. */
   swap_blocks(src: number, a: number, b: number, block: number, dst: number): void;
+  /** Max pooling's gradient into a zeroed dx; geometry: 14 int32 (max-pool-grad-wat.ts). */
+  max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
   /** See channel-wat.ts: float64 channel sums of (x − shift) and (x − shift)·(y or itself). */
   channel_moments(x: number, y: number, shift: number, rows: number, channels: number, sumA: number, sumB: number): void;
   /** out = (x − mean[c]) · inv[c]; the second and sixth pointers are unused. */
@@ -73,14 +77,16 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
     const lanewise = [
       ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_GRAD_KERNEL,
       TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD,
-    ].map(lanewiseFunction);
-    const text = moduleWat([...lanewise, ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS], shared);
+    ];
+    const text = moduleWat([...lanewise.flatMap(lanewiseFunctions), ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS, MAX_POOL_GRAD_FUNCTION], shared);
     const compiler = await wabt();
     const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared, bulk_memory: true });
     const binary = parsed.toBinary({}).buffer;
     parsed.destroy();
     const instance = await WebAssembly.instantiate(binary, { env: { memory } });
-    installed = { backend, kernels: instance.instance.exports as unknown as HostKernels, memory };
+    const exports = instance.instance.exports as Record<string, unknown>;
+    const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, exports)]));
+    installed = { backend, kernels: { ...exports, ...entries } as unknown as HostKernels, memory };
     _registerReluGradient(_fusedReluGrad);
     return null;
   } catch (e) {

@@ -3,7 +3,9 @@
  * several arrays in the wasm backend's own memory, with an optional per-entry 0/1 byte mask
  * that keeps the old values where it is 0. A kernel is declared by its arrays and a body of
  * f32x4 expressions; this file writes the loop, the 1–3 element tail (lane loads and stores,
- * so nothing outside the arrays is read or written) and the exports.
+ * so nothing outside the arrays is read or written) and the exports. Each kernel is compiled
+ * once per combination of mask (none / byte mask) and boolean options, so the loop carries no
+ * branch on them: `adam`, `adam_masked`, `adam_decay`, `adam_masked_decay`.
  */
 
 /** One fused lane-wise kernel. */
@@ -19,14 +21,31 @@ export interface LanewiseKernel {
   readonly outputs: readonly { readonly name: string; readonly keep: string }[];
   /** f32 scalar parameters, available in the body as splatted vectors `$<name>`. */
   readonly scalars: readonly string[];
-  /** i32 flag parameters (0/1), available in the body as `$<name>`. */
-  readonly flags: readonly string[];
+  /** i32 parameters, available in the body as `$<name>`. */
+  readonly ints: readonly string[];
+  /** Boolean options, fixed per compiled variant (see {@link variantName}). */
+  readonly options: readonly string[];
   /**
    * WAT statements computing every output vector `$out_<name>` (v128 locals) from the input
-   * vectors `$<name>`, the scalars and the flags. Extra v128 locals are declared in `locals`.
+   * vectors `$<name>`, the scalars and the ints, for one setting of the options. Extra v128
+   * locals are declared in `locals`.
    */
-  readonly body: string;
+  readonly body: (options: Readonly<Record<string, boolean>>) => string;
   readonly locals?: readonly string[];
+}
+
+/** Export name of one variant: the kernel name, `_masked` with a mask, `_<option>` per option on. */
+export function variantName(kernel: LanewiseKernel, masked: boolean, options: readonly boolean[]): string {
+  return [kernel.name, ...(masked ? ['masked'] : []), ...kernel.options.filter((_, i) => options[i])].join('_');
+}
+
+/** Every (masked, options) combination of a kernel. */
+function variants(kernel: LanewiseKernel): { masked: boolean; options: boolean[] }[] {
+  const combos: boolean[][] = [[]];
+  for (let i = 0; i < kernel.options.length; i++) {
+    combos.splice(0, combos.length, ...combos.flatMap((c) => [[...c, false], [...c, true]]));
+  }
+  return [false, true].flatMap((masked) => combos.map((options) => ({ masked, options })));
 }
 
 /** Byte size of one float32. */
@@ -37,63 +56,88 @@ function vectorLocals(kernel: LanewiseKernel): string {
   return names.map((n) => `(local $${n} v128)`).join(' ');
 }
 
-/** Signature: array pointers (inputs, outputs), mask pointer (0: none), count, flags, scalars. */
+/** Signature: array pointers (inputs, outputs), mask pointer (ignored unmasked), count, ints, scalars. */
 function params(kernel: LanewiseKernel): string {
   const pointers = [...kernel.inputs.map((n) => `p_${n}`), ...kernel.outputs.map((o) => `p_out_${o.name}`), 'p_mask', 'n'];
   return [
     ...pointers.map((n) => `(param $${n} i32)`),
-    ...kernel.flags.map((n) => `(param $${n} i32)`),
+    ...kernel.ints.map((n) => `(param $${n} i32)`),
     ...kernel.scalars.map((n) => `(param $s_${n} f32)`),
   ].join(' ');
 }
 
-/** Stores the masked outputs at byte offset `$at` (full vectors) or the first `$r` lanes. */
-function stores(kernel: LanewiseKernel, partial: boolean): string {
+/** Stores the (masked) outputs at byte offset `$at` (full vectors) or the first `$r` lanes. */
+function stores(kernel: LanewiseKernel, partial: boolean, masked: boolean): string {
   return kernel.outputs
     .map(({ name, keep }) => {
-      const value = `(v128.bitselect (local.get $out_${name}) (local.get $${keep}) (local.get $keep))`;
+      const value = masked ? `(v128.bitselect (local.get $out_${name}) (local.get $${keep}) (local.get $keep))` : `(local.get $out_${name})`;
       const address = `(i32.add (local.get $p_out_${name}) (local.get $at))`;
       return partial ? `(call $store_lanes ${address} (local.get $r) ${value})` : `(v128.store ${address} ${value})`;
     })
     .join('\n      ');
 }
 
-function loads(kernel: LanewiseKernel, partial: boolean): string {
+function loads(kernel: LanewiseKernel, partial: boolean, masked: boolean): string {
   const inputs = kernel.inputs.map((name) => {
     const address = `(i32.add (local.get $p_${name}) (local.get $at))`;
     return `(local.set $${name} ${partial ? `(call $load_lanes ${address} (local.get $r))` : `(v128.load ${address})`})`;
   });
+  if (!masked) return inputs.join('\n      ');
   const maskAddress = '(i32.add (local.get $p_mask) (local.get $i))';
   const maskBytes = partial ? `(call $load_mask_lanes ${maskAddress} (local.get $r))` : `(v128.load32_zero ${maskAddress})`;
-  const keep = `(local.set $keep (if (result v128) (local.get $p_mask)
-        (then (i32x4.ne (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u ${maskBytes})) (v128.const i32x4 0 0 0 0)))
-        (else (v128.const i32x4 -1 -1 -1 -1))))`;
+  const keep = `(local.set $keep (i32x4.ne (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u ${maskBytes})) (v128.const i32x4 0 0 0 0)))`;
   return [...inputs, keep].join('\n      ');
 }
 
-/** The WAT function of one lane-wise kernel (it calls the tail helpers of {@link moduleWat}). */
-export function lanewiseFunction(kernel: LanewiseKernel): string {
+/** The WAT function of one variant of a lane-wise kernel (it calls the tail helpers of {@link moduleWat}). */
+function variantFunction(kernel: LanewiseKernel, masked: boolean, optionValues: readonly boolean[]): string {
   const splats = kernel.scalars.map((n) => `(local.set $${n} (f32x4.splat (local.get $s_${n})))`).join('\n    ');
   const scalarLocals = kernel.scalars.map((n) => `(local $${n} v128)`).join(' ');
+  const body = kernel.body(Object.fromEntries(kernel.options.map((o, i) => [o, optionValues[i]])));
   return `
-  (func (export "${kernel.name}") ${params(kernel)}
+  (func (export "${variantName(kernel, masked, optionValues)}") ${params(kernel)}
     (local $i i32) (local $at i32) (local $end i32) (local $r i32) ${scalarLocals} ${vectorLocals(kernel)}
     ${splats}
     (local.set $end (i32.and (local.get $n) (i32.const -4)))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
       (local.set $at (i32.shl (local.get $i) (i32.const 2)))
-      ${loads(kernel, false)}
-      ${kernel.body}
-      ${stores(kernel, false)}
+      ${loads(kernel, false, masked)}
+      ${body}
+      ${stores(kernel, false, masked)}
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $next)))
     (local.set $r (i32.sub (local.get $n) (local.get $end)))
     (if (local.get $r) (then
       (local.set $at (i32.shl (local.get $i) (i32.const 2)))
-      ${loads(kernel, true)}
-      ${kernel.body}
-      ${stores(kernel, true)})))`;
+      ${loads(kernel, true, masked)}
+      ${body}
+      ${stores(kernel, true, masked)})))`;
+}
+
+/** The WAT functions of every variant of a lane-wise kernel. */
+export function lanewiseFunctions(kernel: LanewiseKernel): string[] {
+  return variants(kernel).map(({ masked, options }) => variantFunction(kernel, masked, options));
+}
+
+/**
+ * A JS entry point for a lane-wise kernel with the signature of its declaration: pointers,
+ * mask pointer (0: none), count, one 0/1 number per option, ints, scalars. It calls the
+ * compiled variant for that mask and those options.
+ */
+export function lanewiseEntry(kernel: LanewiseKernel, exports: Record<string, unknown>): (...args: number[]) => void {
+  const pointers = kernel.inputs.length + kernel.outputs.length;
+  const optionCount = kernel.options.length;
+  const table = new Map(variants(kernel).map(({ masked, options }) => {
+    const name = variantName(kernel, masked, options);
+    return [`${masked}:${options.join(',')}`, exports[name] as (...args: number[]) => void];
+  }));
+  return (...args: number[]) => {
+    const mask = args[pointers];
+    const options = args.slice(pointers + 2, pointers + 2 + optionCount).map((v) => v !== 0);
+    const run = table.get(`${mask !== 0}:${options.join(',')}`)!;
+    run(...args.slice(0, pointers + 2), ...args.slice(pointers + 2 + optionCount));
+  };
 }
 
 /** Helpers for the tail: the first r (1–3) lanes of a vector, the others zero / untouched. */

@@ -5,9 +5,14 @@
  */
 import type { LanewiseKernel } from './lanewise-wat';
 
+/** Sets $grad: g + W·wd with the `decay` option, else g (the tensor rules' order). */
+function decayedGradient(decay: boolean): string {
+  return `(local.set $grad ${decay ? '(f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd)))' : '(local.get $g)'})`;
+}
+
 /**
- * Adam (PyTorch semantics): g ← g + wd·W (flag `decay`); m ← m·β1 + g·(1−β1);
- * v ← v·β2 + g²·(1−β2); W ← W − (m / (√v / c2 + ε))·stepSize.
+ * Adam (PyTorch semantics): g ← g + wd·W (option `decay`); m ← m·β1 + g·(1−β1);
+ * v ← v·β2 + g²·(1−β2); W ← W − (m / (√v · (1/c2) + ε))·stepSize.
  */
 export const ADAM_KERNEL: LanewiseKernel = {
   name: 'adam',
@@ -17,21 +22,20 @@ export const ADAM_KERNEL: LanewiseKernel = {
     { name: 'm', keep: 'm' },
     { name: 'v', keep: 'v' },
   ],
-  flags: ['decay'],
-  scalars: ['wd', 'beta1', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'correction2', 'epsilon', 'step_size'],
+  ints: [],
+  options: ['decay'],
+  scalars: ['wd', 'beta1', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'inv_correction2', 'epsilon', 'step_size'],
   locals: ['grad'],
-  body: `(local.set $grad (if (result v128) (local.get $decay)
-        (then (f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd))))
-        (else (local.get $g))))
+  body: ({ decay }) => `${decayedGradient(decay)}
       (local.set $out_m (f32x4.add (f32x4.mul (local.get $m) (local.get $beta1)) (f32x4.mul (local.get $grad) (local.get $one_minus_beta1))))
       (local.set $out_v (f32x4.add (f32x4.mul (local.get $v) (local.get $beta2))
         (f32x4.mul (f32x4.mul (local.get $grad) (local.get $grad)) (local.get $one_minus_beta2))))
       (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul
-        (f32x4.div (local.get $out_m) (f32x4.add (f32x4.div (f32x4.sqrt (local.get $out_v)) (local.get $correction2)) (local.get $epsilon)))
+        (f32x4.div (local.get $out_m) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $out_v)) (local.get $inv_correction2)) (local.get $epsilon)))
         (local.get $step_size))))`,
 };
 
-/** SGD with momentum: g ← g + wd·W (flag `decay`); b ← b·μ + g; W ← W − b·lr. */
+/** SGD with momentum: g ← g + wd·W (option `decay`); b ← b·μ + g; W ← W − b·lr. */
 export const SGD_MOMENTUM_KERNEL: LanewiseKernel = {
   name: 'sgd_momentum',
   inputs: ['w', 'g', 'b'],
@@ -39,26 +43,24 @@ export const SGD_MOMENTUM_KERNEL: LanewiseKernel = {
     { name: 'w', keep: 'w' },
     { name: 'b', keep: 'b' },
   ],
-  flags: ['decay'],
+  ints: [],
+  options: ['decay'],
   scalars: ['wd', 'momentum', 'lr'],
   locals: ['grad'],
-  body: `(local.set $grad (if (result v128) (local.get $decay)
-        (then (f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd))))
-        (else (local.get $g))))
+  body: ({ decay }) => `${decayedGradient(decay)}
       (local.set $out_b (f32x4.add (f32x4.mul (local.get $b) (local.get $momentum)) (local.get $grad)))
       (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul (local.get $out_b) (local.get $lr))))`,
 };
 
-/** Plain SGD: g ← g + wd·W (flag `decay`); W ← W − g·lr. */
+/** Plain SGD: g ← g + wd·W (option `decay`); W ← W − g·lr. */
 export const SGD_KERNEL: LanewiseKernel = {
   name: 'sgd',
   inputs: ['w', 'g'],
   outputs: [{ name: 'w', keep: 'w' }],
-  flags: ['decay'],
+  ints: [],
+  options: ['decay'],
   scalars: ['wd', 'lr'],
   locals: ['grad'],
-  body: `(local.set $grad (if (result v128) (local.get $decay)
-        (then (f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd))))
-        (else (local.get $g))))
+  body: ({ decay }) => `${decayedGradient(decay)}
       (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul (local.get $grad) (local.get $lr))))`,
 };

@@ -12,9 +12,10 @@ export const RELU_GRAD_KERNEL: LanewiseKernel = {
   name: 'relu_grad',
   inputs: ['dy', 'x'],
   outputs: [{ name: 'dx', keep: 'dy' }],
-  flags: [],
+  ints: [],
+  options: [],
   scalars: [],
-  body: `(local.set $out_dx (f32x4.mul (local.get $dy)
+  body: () => `(local.set $out_dx (f32x4.mul (local.get $dy)
         (v128.and (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))))`,
 };
 

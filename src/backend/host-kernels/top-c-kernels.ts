@@ -83,9 +83,10 @@ export const TOP_C_MASK_THRESHOLD: LanewiseKernel = {
   name: 'topc_mask_threshold',
   inputs: ['s'],
   outputs: [{ name: 'out', keep: 's' }],
-  flags: ['tau_key'],
+  ints: ['tau_key'],
+  options: [],
   scalars: [],
-  body: `(local.set $out_out (v128.and ${KEEP} ${ONE}))`,
+  body: () => `(local.set $out_out (v128.and ${KEEP} ${ONE}))`,
 };
 
 /** `topc_weight_threshold(s, w, out, 0, n, tauKey)`: out = w where key ≥ τ, else w's sign bit (w·0). */
@@ -93,9 +94,10 @@ export const TOP_C_WEIGHT_THRESHOLD: LanewiseKernel = {
   name: 'topc_weight_threshold',
   inputs: ['s', 'w'],
   outputs: [{ name: 'out', keep: 'w' }],
-  flags: ['tau_key'],
+  ints: ['tau_key'],
+  options: [],
   scalars: [],
-  body: `(local.set $out_out (v128.and (local.get $w) (v128.or ${KEEP} ${SIGN})))`,
+  body: () => `(local.set $out_out (v128.and (local.get $w) (v128.or ${KEEP} ${SIGN})))`,
 };
 
 /**
@@ -110,10 +112,11 @@ export const TOP_C_MASKED_WEIGHT_GRAD: LanewiseKernel = {
     { name: 'dw', keep: 'dy' },
     { name: 'ds', keep: 'dy' },
   ],
-  flags: ['tau_key', 'sign_floor'],
+  ints: ['tau_key', 'sign_floor'],
+  options: [],
   scalars: [],
   locals: ['key'],
-  body: `(local.set $key (v128.and (local.get $s) ${ABS}))
+  body: () => `(local.set $key (v128.and (local.get $s) ${ABS}))
       (local.set $out_dw (v128.and (local.get $dy) (v128.or (i32x4.ge_s (local.get $key) (i32x4.splat (local.get $tau_key))) ${SIGN})))
       (local.set $out_ds (f32x4.mul (f32x4.mul (local.get $dy) (local.get $w))
         (v128.and (v128.or (v128.and (local.get $s) ${SIGN}) ${ONE})
