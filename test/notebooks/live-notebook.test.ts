@@ -122,12 +122,14 @@ test('the classic Notebook runs notebook 01 with the TicketLab kernel: live prog
         return (await done()) ? true : undefined;
       },
       200_000,
-      200,
+      50,
     );
     const errors = await page.evaluate(() => Array.from(document.querySelectorAll('.output_error')).map((e) => e.textContent ?? ''));
     assert.deepEqual(errors, [], 'no cell may fail');
-    const task1 = [...seen].filter((l) => l.includes('task 1/2'));
-    assert.ok(task1.length >= 3, `the task-1 progress line should update in place several times; saw ${JSON.stringify([...seen])}`);
+    // Training takes a few seconds; whatever the machine's speed the lines must have been seen
+    // mid-task several times (a step count that is not the end of the run).
+    const midTask = [...seen].filter((l) => /step \d+/.test(l) && !l.includes('(done)'));
+    assert.ok(midTask.length >= 3, `the progress lines should update in place several times while training; saw ${JSON.stringify([...seen])}`);
     assert.ok([...seen].some((l) => /task 2\/2 .*\(done\)/.test(l)), 'task 2 finishes');
     await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot .main-svg g.trace').length >= 4, undefined, { timeout: 30_000 });
     const plots = await page.evaluate(() => ({
