@@ -131,7 +131,14 @@ test('the classic Notebook runs notebook 01 with the TicketLab kernel: live prog
     const midTask = [...seen].filter((l) => /step \d+/.test(l) && !l.includes('(done)'));
     assert.ok(midTask.length >= 3, `the progress lines should update in place several times while training; saw ${JSON.stringify([...seen])}`);
     assert.ok([...seen].some((l) => /task 2\/2 .*\(done\)/.test(l)), 'task 2 finishes');
-    await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot .main-svg g.trace').length >= 4, undefined, { timeout: 30_000 });
+    // A cell's execute_reply (shell channel) can arrive before its last outputs (iopub): give
+    // the last outputs time to render before counting them.
+    const rendered = () =>
+      document.querySelectorAll('.js-plotly-plot .main-svg g.trace').length >= 4 &&
+      document.querySelectorAll('.js-plotly-plot').length >= 4 &&
+      document.querySelectorAll('.js-plotly-plot .main-svg g.hm image').length >= 1 &&
+      document.querySelectorAll('.ticketlab-table table').length >= 6;
+    await page.waitForFunction(rendered, undefined, { timeout: 30_000 }).catch(() => undefined); // asserted below
     const plots = await page.evaluate(() => ({
       plots: document.querySelectorAll('.js-plotly-plot').length,
       heatmaps: document.querySelectorAll('.js-plotly-plot .main-svg g.hm image').length,
