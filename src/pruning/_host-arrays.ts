@@ -6,12 +6,8 @@
  * tfjs-node) the data are read back and uploaded as usual.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { _wasmHeap } from '../backend/wasm-heap';
 
-/** The parts of tfjs-backend-wasm's backend used here (public methods of BackendWasm). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 /** True when the active backend keeps tensor data in host memory that {@link _hostMapFloat32} views without copies (wasm, cpu). */
 export function _hasHostArrays(): boolean {
@@ -37,11 +33,11 @@ export function _hostMapFloat32(
   fill: (inputs: Int32Array[], outputs: Int32Array[]) => void,
 ): tf.Tensor[] {
   if (tf.getBackend() === 'wasm') {
-    const heap = tf.backend() as unknown as WasmHeapBackend;
+    const heap = _wasmHeap();
     const infos = Array.from({ length: outputs }, () => heap.makeOutput([...shape], 'float32')); // may grow the heap
     fill(
-      inputs.map((x) => _bits(heap.typedArrayFromHeap(x))),
-      infos.map((info) => _bits(heap.typedArrayFromHeap(info))),
+      inputs.map((x) => _bits(heap.typedArrayFromHeap(x) as Float32Array)),
+      infos.map((info) => _bits(heap.typedArrayFromHeap(info) as Float32Array)),
     );
     return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
   }

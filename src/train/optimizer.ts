@@ -161,9 +161,9 @@ export function _slotOptimizer(
             rule.updateFused(kernels, {
               weight: _heapPointer(variable),
               grad: _heapPointer(grad),
-              slots: old.map(_heapPointer),
+              slots: old.map((t) => _heapPointer(t)),
               outWeight: _heapPointer(weight),
-              outSlots: updated.map(_heapPointer),
+              outSlots: updated.map((t) => _heapPointer(t)),
               mask: mask ? _heapPointer(mask) : 0,
               size: variable.size,
               step,

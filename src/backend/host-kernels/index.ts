@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import wabt from 'wabt';
+import { _heapPointer, _wasmHeap } from '../wasm-heap';
 import { CHANNEL_FUNCTIONS } from './channel-wat';
 import { lanewiseEntry, lanewiseFunctions, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
@@ -53,14 +54,6 @@ export interface HostKernels {
   channel_norm_grad(dy: number, y: number, rows: number, channels: number, meanDyY: number, meanDy: number, inv: number, out: number): void;
 }
 
-/** The parts of tfjs-backend-wasm's backend used here (public members of BackendWasm). */
-interface WasmBackend {
-  /** The emscripten module: the memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
-  readonly wasm: { readonly wasmMemory?: WebAssembly.Memory; readonly asm?: { readonly memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): ArrayBufferView;
-}
-
 let installed: { backend: tf.KernelBackend; kernels: HostKernels; memory: WebAssembly.Memory } | null = null;
 
 /**
@@ -69,7 +62,7 @@ let installed: { backend: tf.KernelBackend; kernels: HostKernels; memory: WebAss
  */
 export async function _installHostKernels(backend: tf.KernelBackend): Promise<string | null> {
   if (installed?.backend === backend) return null;
-  const module = (backend as unknown as WasmBackend).wasm;
+  const module = _wasmHeap(backend).wasm;
   const memory = module?.wasmMemory ?? module?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return 'fused kernels off: the wasm backend exposes no memory object';
   try {
@@ -100,14 +93,11 @@ export function _hostKernels(): HostKernels | null {
   return installed.kernels;
 }
 
-/** Byte offset of a tensor's data in the wasm heap (active backend: wasm). */
-export function _heapPointer(tensor: tf.TensorInfo): number {
-  return (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(tensor).byteOffset;
-}
+export { _heapPointer };
 
 /** A new uninitialised float32 tensor in the wasm heap, owned by the caller's tidy scope. */
 export function _heapTensor(shape: readonly number[]): tf.Tensor {
-  const info = (tf.backend() as unknown as WasmBackend).makeOutput([...shape], 'float32');
+  const info = _wasmHeap().makeOutput([...shape], 'float32');
   return tf.engine().makeTensorFromTensorInfo(info);
 }
 
@@ -117,7 +107,7 @@ export function _heapTensor(shape: readonly number[]): tf.Tensor {
  */
 export function _heapViewPointer(view: ArrayBufferView): number | null {
   if (_hostKernels() === null) return null;
-  const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+  const heap = _wasmHeap().wasm.HEAPU8;
   return view.buffer === heap.buffer ? view.byteOffset : null;
 }
 

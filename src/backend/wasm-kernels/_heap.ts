@@ -4,17 +4,12 @@
  * kernels. Views are valid only until the next allocation (the heap may grow and move), so
  * allocate every output first and take the views last.
  */
-import * as tf from '@tensorflow/tfjs-core';
-
-/** The parts of tfjs-backend-wasm's BackendWasm used here (public methods). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+import type * as tf from '@tensorflow/tfjs-core';
+import { _wasmHeap } from '../wasm-heap';
 
 /** A new float32 wasm tensor of `shape` with unspecified contents; the caller frees it. */
 export function _alloc(backend: tf.KernelBackend, shape: number[]): tf.TensorInfo {
-  return (backend as unknown as WasmHeapBackend).makeOutput(shape, 'float32');
+  return _wasmHeap(backend).makeOutput(shape, 'float32');
 }
 
 /** A Float32Array view of `info`'s data on the wasm heap (valid until the next allocation). */
@@ -22,5 +17,5 @@ export function _view(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Ar
   if (info.dtype !== 'float32') {
     throw new Error(`TicketLab wasm kernels: expected float32 data, got ${info.dtype}.`);
   }
-  return (backend as unknown as WasmHeapBackend).typedArrayFromHeap(info);
+  return _wasmHeap(backend).typedArrayFromHeap(info) as Float32Array;
 }

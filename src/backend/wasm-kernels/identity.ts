@@ -5,18 +5,14 @@
  * cpu backend and wasm's own Reshape do, is enough.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-
-/** The parts of BackendWasm used here. */
-interface RefCountingBackend {
-  incRef(dataId: tf.DataId): void;
-}
+import { _wasmHeap } from '../wasm-heap';
 
 export const identityConfig: tf.KernelConfig = {
   kernelName: 'Identity',
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend }) => {
     const x = inputs.x as tf.TensorInfo;
-    (backend as unknown as RefCountingBackend).incRef(x.dataId);
+    _wasmHeap(backend as tf.KernelBackend).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   },
 };

@@ -8,13 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { _hostKernels } from '../host-kernels/index';
-
-/** The parts of tfjs-backend-wasm's backend used here (public methods of BackendWasm). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array;
-  disposeData(dataId: tf.DataId): void;
-}
+import { _heapPointer, _wasmHeap } from '../wasm-heap';
 
 interface MaxPoolGradAttrs {
   filterSize: [number, number] | number;
@@ -30,7 +24,7 @@ export function _maxPoolGradConfig(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
     const kernels = _hostKernels();
     if (kernels === null) return stock.kernelFunc(args as never) as tf.TensorInfo;
-    const backend = args.backend as unknown as WasmHeapBackend;
+    const backend = _wasmHeap(args.backend);
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as MaxPoolGradAttrs;
     const info = tf.backend_util.computePool2DInfo(
@@ -44,7 +38,7 @@ export function _maxPoolGradConfig(stock: tf.KernelConfig): tf.KernelConfig {
       info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
     ]);
     backend.typedArrayFromHeap(out).fill(0);
-    const pointer = (t: tf.TensorInfo): number => backend.typedArrayFromHeap(t).byteOffset;
+    const pointer = (t: tf.TensorInfo): number => _heapPointer(t, args.backend);
     kernels.max_pool_grad(pointer(input), pointer(dy), pointer(out), pointer(geometry));
     backend.disposeData(geometry.dataId);
     return out;

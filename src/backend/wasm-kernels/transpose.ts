@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { _hostKernels } from '../host-kernels/index';
+import { _heapPointer, _wasmHeap } from '../wasm-heap';
 
 /**
  * `perm` with adjacent input axes that stay adjacent and in order merged (size-1 axes dropped):
@@ -30,12 +31,6 @@ export function _mergedPermutation(shape: readonly number[], perm: readonly numb
   };
 }
 
-/** The parts of BackendWasm used here (public methods). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): ArrayBufferView;
-}
-
 /** The fast transpose, or null when the permutation or dtype is not one it handles. */
 function fastTranspose(backend: tf.KernelBackend, x: tf.TensorInfo, perm: readonly number[]): tf.TensorInfo | null {
   const kernels = _hostKernels();
@@ -43,10 +38,9 @@ function fastTranspose(backend: tf.KernelBackend, x: tf.TensorInfo, perm: readon
   const merged = _mergedPermutation(x.shape, perm);
   const key = merged.perm.join(',');
   if (!['', '0', '1,0', '1,0,2', '0,2,1', '2,1,0'].includes(key)) return null;
-  const heap = backend as unknown as WasmHeapBackend;
-  const out = heap.makeOutput(perm.map((axis) => x.shape[axis]), x.dtype);
-  const src = heap.typedArrayFromHeap(x).byteOffset;
-  const dst = heap.typedArrayFromHeap(out).byteOffset;
+  const out = _wasmHeap(backend).makeOutput(perm.map((axis) => x.shape[axis]), x.dtype);
+  const src = _heapPointer(x, backend);
+  const dst = _heapPointer(out, backend);
   const [a, b, c] = merged.shape;
   if (key === '' || key === '0') kernels.swap_blocks(src, 1, 1, a ?? 1, dst); // order unchanged: a copy
   else if (key === '1,0') kernels.transpose2d(src, a, b, b, dst, a);

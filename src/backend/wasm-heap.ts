@@ -1,0 +1,33 @@
+/**
+ * Internal: TicketLab's one access point to tfjs-backend-wasm's memory, through public members
+ * of its backend class (4.22): output allocation, heap views and byte offsets of tensor data,
+ * reference counts. A heap view is valid only until the next allocation (the heap may grow
+ * and, when it is not shared, move), so allocate every output first and take views last; byte
+ * offsets stay valid.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The members of tfjs-backend-wasm's BackendWasm that TicketLab uses. */
+export interface WasmHeapBackend {
+  /** The emscripten module: the memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
+  readonly wasm: {
+    readonly wasmMemory?: WebAssembly.Memory;
+    readonly asm?: { readonly memory?: WebAssembly.Memory };
+    readonly HEAPU8: Uint8Array;
+  };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A view typed by the tensor's dtype (Float32Array for float32, Int32Array, Uint8Array for bool). */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: tf.DataId): boolean;
+  incRef(dataId: tf.DataId): void;
+}
+
+/** `backend` (default: the active one, which must be wasm) seen through {@link WasmHeapBackend}. */
+export function _wasmHeap(backend: tf.KernelBackend = tf.backend()): WasmHeapBackend {
+  return backend as unknown as WasmHeapBackend;
+}
+
+/** Byte offset of a tensor's data in the wasm heap. */
+export function _heapPointer(info: tf.TensorInfo, backend?: tf.KernelBackend): number {
+  return _wasmHeap(backend).typedArrayFromHeap(info).byteOffset;
+}
