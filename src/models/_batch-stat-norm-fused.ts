@@ -6,7 +6,8 @@
  * layers.ts needs ~12 full passes and 4 transposes for the same work.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { _heapPointer, _heapTensor, _heapView, type HostKernels } from '../backend/host-kernels/index';
+import { _heapTensor, _heapView, type HostKernels } from '../backend/host-kernels/index';
+import { _heapPointer } from '../backend/wasm-heap';
 
 /** Float64 scratch of three [C] vectors and float32 per-channel vectors, in one heap tensor. */
 interface Scratch {

@@ -22,7 +22,8 @@
  * bit-identical to one serial pass.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { _heapPointer, _heapTensor, _heapView, _heapViewPointer, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
+import { _heapTensor, _heapView, _heapViewPointer, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
+import { _heapPointer } from '../backend/wasm-heap';
 import { runSplit } from '../backend/host-threads';
 
 /** A bracket remembered between steps for one score tensor. */

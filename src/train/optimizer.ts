@@ -13,7 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange, expectSameShape, InvalidArgumentError, UnknownNameError } from '../errors';
-import { _heapPointer, _heapTensor, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
+import { _heapTensor, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
+import { _heapPointer } from '../backend/wasm-heap';
 
 /** Names of the optimizers TicketLab implements. */
 export type OptimizerKind = 'sgd' | 'adam';

@@ -1,9 +1,11 @@
 /**
  * TicketLab's fused SIMD kernels on the wasm backend: a small WebAssembly module compiled at
- * backend start (from the text in lanewise-wat.ts, by wabt) that imports the wasm backend's own
+ * backend start (from the WAT texts in this folder, by wabt) that imports the wasm backend's own
  * memory, so it reads and writes tensors in place by their heap offsets: no copies, one pass,
  * no engine bookkeeping per elementary op. Used where a training step would otherwise run a
- * dozen elementwise kernels over the same arrays (the optimizer updates).
+ * dozen elementwise kernels over the same arrays (optimizer updates, batch-statistics norm,
+ * ReLU's gradient, WSN's top-c passes) or where a stock kernel is slow (Transpose,
+ * MaxPoolGrad). See docs/cpu-speed.md.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import wabt from 'wabt';
@@ -11,16 +13,16 @@ import { _heapPointer, _wasmHeap } from '../wasm-heap';
 import { CHANNEL_FUNCTIONS } from './channel-wat';
 import { lanewiseEntry, lanewiseFunctions, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
-import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
 import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
+import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
 import { TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
 /**
- * The fused kernels. Arguments: pointers (byte offsets in the wasm heap) of the inputs, then of
- * the outputs, the mask pointer (0: no mask), the element count, one 0/1 per option, the ints,
- * the scalars: see
- * each kernel's declaration in optimizer-kernels.ts.
+ * The fused kernels. Lane-wise ones take: pointers (byte offsets in the wasm heap) of the
+ * inputs, then of the outputs, the mask pointer (0: no mask), the element count, one 0/1 per
+ * option, the ints, the scalars (see each declaration); the others are documented in their
+ * WAT files.
  */
 export interface HostKernels {
   adam(
@@ -92,8 +94,6 @@ export function _hostKernels(): HostKernels | null {
   if (installed === null || tf.getBackend() !== 'wasm' || tf.backend() !== installed.backend) return null;
   return installed.kernels;
 }
-
-export { _heapPointer };
 
 /** A new uninitialised float32 tensor in the wasm heap, owned by the caller's tidy scope. */
 export function _heapTensor(shape: readonly number[]): tf.Tensor {
