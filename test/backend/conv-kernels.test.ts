@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index';
-import { _filterGradByConv, _filterGradByIm2col } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
+import { _hostKernels } from '../../src/backend/host-kernels/index';
+import { _filterGradByConv, _filterGradByGemm, _filterGradByIm2col, _useGemm } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
 import { data, expectSameOnWasm } from './_compare';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -51,7 +52,9 @@ test('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu for every s
   }
 });
 
-test('both wasm Conv2DBackpropFilter strategies (conv with batch as channels, im2col + matmul) match cpu', async () => {
+test('every wasm Conv2DBackpropFilter strategy (conv with batch as channels, im2col + matmul, bulk im2col + matmul) matches cpu', async () => {
+  const geometry = (k: number, stride: number) => ({ filterHeight: k, filterWidth: k, strideHeight: stride, strideWidth: stride, padTop: 1, padLeft: 1 });
+  assert.ok(_useGemm(geometry(3, 1)) && !_useGemm(geometry(3, 2)) && !_useGemm(geometry(4, 1)));
   for (const [i, c] of cases.entries()) {
     const co = 1 + (i % 3) * 2;
     const dyShape = outShape(c, co, false);
@@ -61,7 +64,10 @@ test('both wasm Conv2DBackpropFilter strategies (conv with batch as channels, im
       filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight,
       strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
     };
-    for (const strategy of [_filterGradByConv, _filterGradByIm2col]) {
+    const byGemm = function filterGradByBulkIm2col(b: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, geometry: typeof g): tf.TensorInfo {
+      return _filterGradByGemm(b, _hostKernels()!, x, dy, geometry);
+    };
+    for (const strategy of [_filterGradByConv, _filterGradByIm2col, byGemm]) {
       await expectSameOnWasm(`${strategy.name} ${JSON.stringify(c)} co=${co}`, () => {
         const x = tf.tensor(data([c.n, c.h, c.w, c.ci], i), [c.n, c.h, c.w, c.ci]);
         const dy = tf.tensor(data(dyShape, i + 1000), dyShape);
