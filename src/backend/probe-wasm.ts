@@ -3,11 +3,13 @@
  * as many threads as asked for (via the Node thread shim of `wasm-threads.ts`). The thread count
  * reported is the one the module measures (`getThreadsCount()`), never the one asked for. If the
  * threaded module fails to start, wasm starts single-threaded and a note says why. The fused
- * SIMD kernels (host-kernels/) are compiled against the started module's memory.
+ * SIMD kernels (host-kernels/) are compiled against the started module's memory; matrix
+ * products go to the native BLAS binding when it is built (native-blas.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { _installHostKernels } from './host-kernels/index';
+import { _nativeBlas, _nativeBlasStatus } from './native-blas';
 import type { ProbeResult } from './probe-result';
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { _unrefWasmWorkers, _withWasmThreads } from './wasm-threads';
@@ -61,6 +63,8 @@ export async function _probeWasm(threads: number): Promise<ProbeResult> {
   if (measured < threads && notes.length === 0) {
     notes.push(`asked for ${threads} threads; the wasm module reports ${measured}`);
   }
-  const device = `XNNPACK (wasm${simd ? ' SIMD' : ''}), ${measured} thread${measured === 1 ? '' : 's'}`;
+  const blas = _nativeBlas() !== null;
+  if (!blas) notes.push(`native matrix multiply ${_nativeBlasStatus()}`);
+  const device = `XNNPACK (wasm${simd ? ' SIMD' : ''}), ${measured} thread${measured === 1 ? '' : 's'}${blas ? '; matrix products on native OpenBLAS' : ''}`;
   return { ok: true, tfjsName: 'wasm', device, threads: measured, simd, notes, kernels };
 }

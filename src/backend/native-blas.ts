@@ -1,0 +1,58 @@
+/**
+ * TicketLab's optional native matrix multiply: a small N-API binding to the system BLAS
+ * (native/blas.cc, built at install by scripts/build-native.cjs against Debian's OpenBLAS). It
+ * multiplies float32 matrices in place in the wasm backend's heap, with transposes handled by
+ * BLAS itself, at several times XNNPACK-on-wasm's throughput (128-bit SIMD, no FMA) on x86 with
+ * AVX2/FMA. When the binding is missing or `TICKETLAB_NATIVE_BLAS=0`, the wasm kernels run
+ * alone and give the same numbers up to float32 rounding.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The binding's functions (see native/blas.cc). */
+export interface NativeBlas {
+  /** c [m, n] = op(a) · op(b), row-major; op(a) [m, k] (stored [k, m] when transposeA). */
+  sgemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transposeA: number, transposeB: number): void;
+  setThreads(threads: number): void;
+}
+
+let loaded: { blas: NativeBlas | null; why: string } | null = null;
+
+/** Where the build script puts the binding: build/ at the package root. */
+function bindingPath(): string | null {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'native'))) {
+      return path.join(dir, 'build', 'ticketlab_blas.node');
+    }
+  }
+  return null;
+}
+
+/**
+ * The native BLAS binding, loaded once, or null (then {@link _nativeBlasStatus} says why). It
+ * runs on one thread: the wasm backend's own threads already hold the other cores (measured on
+ * 2 cores: 2 BLAS threads made every training workload slower, the MLP by half).
+ */
+export function _nativeBlas(): NativeBlas | null {
+  if (loaded === null) {
+    const file = bindingPath();
+    if (process.env.TICKETLAB_NATIVE_BLAS === '0') loaded = { blas: null, why: 'off (TICKETLAB_NATIVE_BLAS=0)' };
+    else if (file === null || !fs.existsSync(file)) loaded = { blas: null, why: 'not built (run node scripts/build-native.cjs; needs g++ and libopenblas-dev)' };
+    else {
+      try {
+        const blas = require(file) as NativeBlas;
+        blas.setThreads(1);
+        loaded = { blas, why: `OpenBLAS via ${path.basename(file)}` };
+      } catch (e) {
+        loaded = { blas: null, why: `failed to load: ${(e as Error).message.split('\n')[0]}` };
+      }
+    }
+  }
+  return loaded.blas;
+}
+
+/** One line on the native BLAS: what is used, or why not. */
+export function _nativeBlasStatus(): string {
+  _nativeBlas();
+  return loaded!.why;
+}
