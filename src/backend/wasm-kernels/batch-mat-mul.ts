@@ -10,8 +10,14 @@
  * product [64, 2048] · [2048, 2048] itself). So for A · Bᵀ with a small A — a dense layer's
  * input gradient dY · Wᵀ — the product is computed as (B · Aᵀ)ᵀ: only the small A and the small
  * result are transposed, and only Aᵀ is packed.
+ *
+ * When the native BLAS binding is built (src/backend/native-blas.ts), every float32 product runs
+ * there instead, in place on the wasm heap with BLAS's own transposes; the paths above are the
+ * fallback without it.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { _nativeBlas, type NativeBlas } from '../native-blas';
+import { _wasmHeap } from '../wasm-heap';
 import { _call, _free, _transpose } from './_call';
 
 function swapLast(rank: number): number[] {
@@ -79,6 +85,45 @@ function _matMulSwapped(backend: tf.KernelBackend, a: tf.TensorInfo, b: tf.Tenso
 }
 
 /**
+ * op(A) · op(B) on the native BLAS binding, straight on the wasm heap (transposes handled by
+ * BLAS), or null when the shapes are outside what it takes (batch dimensions that neither
+ * match nor broadcast from 1).
+ */
+function _matMulNative(
+  backend: tf.KernelBackend, blas: NativeBlas, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean,
+): tf.TensorInfo | null {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batch = Math.max(batchA, batchB);
+  if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return null;
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const outer = (batchA === batch ? a.shape : b.shape).slice(0, -2);
+  const heap = _wasmHeap(backend);
+  const out = heap.makeOutput([...outer, m, n], 'float32');
+  if (m * n === 0) return out;
+  const va = heap.typedArrayFromHeap(a) as Float32Array;
+  const vb = heap.typedArrayFromHeap(b) as Float32Array;
+  const vc = heap.typedArrayFromHeap(out) as Float32Array;
+  if (k === 0) {
+    vc.fill(0);
+    return out;
+  }
+  for (let i = 0; i < batch; i++) {
+    const ia = batchA === 1 ? 0 : i;
+    const ib = batchB === 1 ? 0 : i;
+    blas.sgemm(
+      va.subarray(ia * m * k, (ia + 1) * m * k), vb.subarray(ib * k * n, (ib + 1) * k * n), vc.subarray(i * m * n, (i + 1) * m * n),
+      m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0,
+    );
+  }
+  return out;
+}
+
+/**
  * Builds the replacement from the stock config (its setupFunc must keep running on backend
  * start, since the stock kernel function depends on it).
  */
@@ -87,6 +132,11 @@ export function _batchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
     const { backend } = args;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const blas = _nativeBlas();
+    if (blas !== null && a.dtype === 'float32' && b.dtype === 'float32') {
+      const out = _matMulNative(backend, blas, a, b, transposeA, transposeB);
+      if (out !== null) return out;
+    }
     const ra = a.shape.length;
     const rb = b.shape.length;
     if (!transposeA && !transposeB) {

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs-core';
+import { _nativeBlas, _nativeBlasStatus } from '../../src/backend/native-blas';
+import { data, expectSameOnWasm } from './_compare';
+
+const required = process.env.TICKETLAB_REQUIRE_NATIVE_BLAS === '1';
+const blas = _nativeBlas();
+
+test('the native BLAS binding is loaded where it is required (CI builds it)', { skip: !required && blas === null ? `not built here: ${_nativeBlasStatus()}` : false }, () => {
+  assert.ok(blas !== null, _nativeBlasStatus());
+  assert.match(_nativeBlasStatus(), /OpenBLAS/);
+});
+
+test('native sgemm multiplies with each transpose flag, in place in any Float32Array memory', { skip: blas === null ? 'not built here' : false }, () => {
+  const shared = new Float32Array(new SharedArrayBuffer(4 * 14));
+  const a = shared.subarray(0, 6); // [2, 3]
+  const b = shared.subarray(6, 12); // [3, 2]
+  const c = shared.subarray(12, 14);
+  a.set([1, 2, 3, 4, 5, 6]);
+  b.set([1, 0, 0, 1, 1, 1]);
+  const full = new Float32Array(4);
+  blas!.sgemm(a, b, full, 2, 2, 3, 0, 0);
+  assert.deepEqual([...full], [4, 5, 10, 11]); // hand computation
+  blas!.sgemm(a, a, full, 2, 2, 3, 0, 1); // A·Aᵀ
+  assert.deepEqual([...full], [14, 32, 32, 77]);
+  blas!.sgemm(a, b, c, 1, 2, 3, 0, 0); // first row only, written into shared memory
+  assert.deepEqual([...c], [4, 5]);
+  assert.throws(() => blas!.sgemm([1] as unknown as Float32Array, b, c, 1, 1, 1, 0, 0), /expected Float32Array/);
+});
+
+test('BatchMatMul on the native path matches cpu, including empty and broadcast batches', { skip: blas === null ? 'not built here' : false }, async () => {
+  for (const [i, [sa, sb, ta, tb]] of ([
+    [[0, 4], [4, 3], false, false], [[3, 0], [0, 2], false, false], [[2, 5, 3], [1, 3, 4], false, false], [[7, 5], [6, 5], false, true], [[5, 7], [5, 6], true, false],
+  ] as [number[], number[], boolean, boolean][]).entries()) {
+    await expectSameOnWasm(`native matMul ${sa} ${sb} ${ta} ${tb}`, () => [tf.matMul(tf.tensor(data(sa, i), sa), tf.tensor(data(sb, i + 5), sb), ta, tb)]);
+  }
+});
+
+test('without the native binding the wasm kernels alone match cpu (matmul and conv tests, TICKETLAB_NATIVE_BLAS=0)', { timeout: 300_000 }, () => {
+  const files = ['test/backend/matmul-segment-kernels.test.ts', 'test/backend/conv-kernels.test.ts'];
+  // A fresh test run of its own: without NODE_TEST_CONTEXT it reports to stdout, not to us.
+  const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
+    env: { ...env, TICKETLAB_NATIVE_BLAS: '0', TICKETLAB_REQUIRE_NATIVE_BLAS: '0' },
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stdout.slice(-2000) + run.stderr.slice(-2000));
+  assert.match(run.stdout, /# fail 0/);
+});
