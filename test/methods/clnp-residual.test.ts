@@ -41,7 +41,7 @@ test('CLNP on a tiny resnet18-reduced: old-task logits stay bit-identical after 
   const scenario = taskSplit(data, { numTasks: 2, labels: 'local', seed: 2, validation: { kind: 'random-fraction', fraction: 0.25 } });
   const learner = clnp.create(
     { scenario, architecture: 'resnet18-reduced', network: { nf: 3 }, training, seed: 3 },
-    clnp.resolveOptions({ marginPoints: 2 }),
+    clnp.resolveOptions({ marginPoints: 5 }),
   ) as ClnpLearner;
   const warnings: string[] = [];
   const onWarning = (w: Error): void => void warnings.push(w.message);
