@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index';
 import { _hostKernels } from '../../src/backend/host-kernels/index';
 import { _filterGradByConv, _filterGradByGemm, _filterGradByIm2col, _useGemm } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
+import { _inputGradByGemm, _inputGradByPhases, _useGemmForInput } from '../../src/backend/wasm-kernels/conv2d-backprop-input';
 import { data, expectSameOnWasm } from './_compare';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -76,6 +77,35 @@ test('every wasm Conv2DBackpropFilter strategy (conv with batch as channels, im2
           return [tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor];
         }
         return [tf.engine().makeTensorFromTensorInfo(strategy(tf.backend(), x, dy, g))];
+      });
+    }
+  }
+});
+
+test('both wasm Conv2DBackpropInput strategies (phases of full convs, matmul + col2im) match cpu', async () => {
+  assert.ok(_useGemmForInput(20, 40, { inHeight: 8, inWidth: 8, strideHeight: 2, strideWidth: 2, padTop: 1, padLeft: 1 }));
+  assert.ok(!_useGemmForInput(20, 20, { inHeight: 8, inWidth: 8, strideHeight: 1, strideWidth: 1, padTop: 1, padLeft: 1 }));
+  for (const [i, c] of cases.entries()) {
+    const co = 1 + (i % 3) * 2;
+    const dyShape = outShape(c, co, false);
+    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
+    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], filterShape, c.stride, 1, c.pad, undefined, false);
+    const g = {
+      inHeight: c.h, inWidth: c.w, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+      padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    };
+    const byGemm = function inputGradByMatmul(b: tf.KernelBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, geometry: typeof g): tf.TensorInfo {
+      return _inputGradByGemm(b, _hostKernels()!, dy, filter, [c.n, c.h, c.w, c.ci], geometry);
+    };
+    for (const strategy of [_inputGradByPhases, byGemm]) {
+      await expectSameOnWasm(`${strategy.name} ${JSON.stringify(c)} co=${co}`, () => {
+        const dy = tf.tensor(data(dyShape, i + 1000), dyShape);
+        const filter = tf.tensor(data(filterShape, i + 2000), filterShape);
+        if (tf.getBackend() === 'cpu') {
+          const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.ci] };
+          return [tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs as never) as tf.Tensor];
+        }
+        return [tf.engine().makeTensorFromTensorInfo(strategy(tf.backend(), dy, filter, g))];
       });
     }
   }
