@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index';
 import { _hostKernels } from '../../src/backend/host-kernels/index';
+import { _nativeBlas } from '../../src/backend/native-blas';
 import { _filterGradByConv, _filterGradByGemm, _filterGradByIm2col, _useGemm } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
 import { _inputGradByGemm, _inputGradByPhases, _useGemmForInput } from '../../src/backend/wasm-kernels/conv2d-backprop-input';
 import { data, expectSameOnWasm } from './_compare';
@@ -108,6 +109,21 @@ test('both wasm Conv2DBackpropInput strategies (phases of full convs, matmul + c
         return [tf.engine().makeTensorFromTensorInfo(strategy(tf.backend(), dy, filter, g))];
       });
     }
+  }
+});
+
+test('Conv2D as a native matmul (strided and wide layers) matches cpu', { skip: _nativeBlas() === null ? 'native BLAS not built: Conv2D is the stock XNNPACK kernel' : false }, async () => {
+  const wide = [
+    { n: 2, h: 7, w: 6, ci: 64, k: [3, 3], stride: [1, 1], pad: 'same' }, { n: 1, h: 6, w: 6, ci: 70, k: [2, 2], stride: [1, 1], pad: 0 },
+  ] as Case[];
+  const taken = [...cases.filter((c) => c.stride[0] > 1 || c.stride[1] > 1), ...wide];
+  assert.ok(taken.length > 50);
+  for (const [i, c] of taken.entries()) {
+    const co = c.ci >= 64 ? 64 + (i % 2) : 1 + (i % 3) * 2;
+    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
+    await expectSameOnWasm(`conv2d ${JSON.stringify(c)} co=${co}`, () => [
+      tf.conv2d(tf.tensor(data([c.n, c.h, c.w, c.ci], i), [c.n, c.h, c.w, c.ci]) as tf.Tensor4D, tf.tensor(data(filterShape, i + 7), filterShape) as tf.Tensor4D, c.stride, c.pad),
+    ]);
   }
 });
 

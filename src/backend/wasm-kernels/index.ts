@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { _batchMatMulConfig } from './batch-mat-mul';
+import { _conv2dConfig } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-native-backprop-filter';
@@ -30,8 +31,9 @@ const replaced: readonly ((stock: tf.KernelConfig) => tf.KernelConfig)[] = [
   _maxPoolGradConfig, // keeps the stock one callable and as the fallback
   (stock) => ({ ...identityConfig, setupFunc: stock.setupFunc }),
   _transposeConfig,
+  _conv2dConfig,
 ];
-const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Identity', 'Transpose'] as const;
+const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Identity', 'Transpose', 'Conv2D'] as const;
 
 let registered: readonly string[] | null = null;
 const stockConfigs = new Map<string, tf.KernelConfig>();
