@@ -18,9 +18,9 @@ import { _matMulTransposeB, _swapForTransposeB } from '../src/backend/wasm-kerne
 import { _call, _free, _transpose } from '../src/backend/wasm-kernels/_call';
 import { _fullConv } from '../src/backend/wasm-kernels/_full-conv';
 import { _inputGradByPhases } from '../src/backend/wasm-kernels/conv2d-backprop-input';
-import {
-  _filterGradByConv, _filterGradByIm2col, _useIm2col,
-} from '../src/backend/wasm-kernels/conv2d-backprop-filter';
+import { _filterGradByConv, _filterGradByGemm } from '../src/backend/wasm-kernels/conv2d-backprop-filter';
+import { _nativeConv, _nativeConvAvailable } from '../src/backend/wasm-kernels/_native-conv';
+import { _hostKernels } from '../src/backend/host-kernels/index';
 import { Rng } from '../src/random';
 
 /** Conv layers of the bench's nets at batch 64: [name, H (= W), Ci, Co, K, stride, pad]. */
@@ -104,24 +104,31 @@ async function kernels(threads: number): Promise<void> {
       inHeight: h, inWidth: h, strideHeight: stride, strideWidth: stride,
       padTop: info.padInfo.top, padLeft: info.padInfo.left,
     };
-    // dX: convolution of the zero-upsampled dy (the kernel before phases) against phases.
+    const ng = {
+      n: 64, h, w: h, ci, kh: k, kw: k, strideHeight: stride, strideWidth: stride,
+      padTop: info.padInfo.top, padLeft: info.padInfo.left, ho: info.outHeight, wo: info.outWidth, co,
+    };
+    const native = _nativeConvAvailable(ng);
+    const kernels = _hostKernels();
+    const stockConv = stockWasmKernel('Conv2D')!;
+    const chosen = (route: string) => (native ? 'native' : route);
+    compare(`Y ${name}`, {
+      xnnpack: () => withFresh(filter, (f) => stockConv.kernelFunc({
+        inputs: { x, filter: f }, backend,
+        attrs: { strides: stride, pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined },
+      } as never) as tf.TensorInfo),
+      ...(native ? { native: () => withFresh(filter, (f) => _nativeConv('forward', backend, x, f, ng)) } : {}),
+    }, chosen('xnnpack'));
     compare(`dX ${name}`, {
-      upsampled: () => withFresh(filter, (f) => {
-        const rotated = _call('Reverse', backend, { x: f }, { dims: [0, 1] });
-        const swapped = _transpose(backend, rotated, [0, 1, 3, 2]);
-        const out = _fullConv(backend, 'Conv2D', dy, swapped, { ...g, filterHeight: k, filterWidth: k });
-        _free(backend, rotated, swapped);
-        return out;
-      }),
       phases: () => withFresh(filter, (f) => _inputGradByPhases(backend, dy, f, g)),
-    }, 'phases');
-    // dW: one conv with the batch in the channel slot against im2col + one matmul, with a fresh
-    // dy per call as in training (both pack dy).
+      ...(native ? { native: () => withFresh(filter, (f) => _nativeConv('inputGrad', backend, dy, f, ng)) } : {}),
+    }, chosen('phases'));
     const gw = { ...g, filterHeight: k, filterWidth: k };
     compare(`dW ${name}`, {
       conv: () => withFresh(dy, (d) => _filterGradByConv(backend, x, d, gw)),
-      im2col: () => withFresh(dy, (d) => _filterGradByIm2col(backend, x, d, gw)),
-    }, _useIm2col(gw) ? 'im2col' : 'conv');
+      ...(kernels ? { gemm: () => withFresh(dy, (d) => _filterGradByGemm(backend, kernels, x, d, gw)) } : {}),
+      ...(native ? { native: () => withFresh(dy, (d) => _nativeConv('filterGrad', backend, x, d, ng)) } : {}),
+    }, chosen(kernels ? 'gemm' : 'conv'));
     tf.dispose([x, filter, dy]);
   }
 }

@@ -6,9 +6,11 @@
 #include <cblas.h>
 #include <cstdint>
 
+#include "conv.h"
+
 namespace {
 
-float* Data(napi_env env, napi_value value) {
+float* Data(napi_env env, napi_value value, size_t* floats = nullptr) {
   napi_typedarray_type type;
   size_t length;
   void* data = nullptr;
@@ -18,6 +20,7 @@ float* Data(napi_env env, napi_value value) {
     napi_throw_type_error(env, nullptr, "sgemm: expected Float32Array arguments");
     return nullptr;
   }
+  if (floats != nullptr) *floats = length;
   return static_cast<float*>(data);
 }
 
@@ -48,6 +51,61 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Reads the 13 geometry fields (n, h, w, ci, kh, kw, sh, sw, pt, pl, ho, wo, co) from an Int32Array.
+bool Geometry(napi_env env, napi_value value, ticketlab::ConvGeometry* g) {
+  napi_typedarray_type type;
+  size_t length;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) != napi_ok || type != napi_int32_array || length != 13) {
+    napi_throw_type_error(env, nullptr, "conv2d: expected the geometry as an Int32Array of 13 fields");
+    return false;
+  }
+  const int32_t* f = static_cast<const int32_t*>(data);
+  *g = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]};
+  for (int i = 0; i < 13; ++i) {
+    if (f[i] < (i >= 8 && i <= 9 ? 0 : 1)) {
+      napi_throw_range_error(env, nullptr, "conv2d: geometry fields must be positive (paddings non-negative)");
+      return false;
+    }
+  }
+  return true;
+}
+
+using ConvFunction = void (*)(const ticketlab::ConvGeometry&, const float*, const float*, float*, int);
+
+// conv2d*(geometry, a, b, out, threads): one of the three convolutions in conv.h.
+template <ConvFunction kFunction>
+napi_value Conv(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value args[5];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != 5) {
+    napi_throw_type_error(env, nullptr, "conv2d: expected (geometry, a, b, out, threads)");
+    return nullptr;
+  }
+  ticketlab::ConvGeometry g;
+  if (!Geometry(env, args[0], &g)) return nullptr;
+  size_t sizes[3];
+  float* a = Data(env, args[1], &sizes[0]);
+  float* b = Data(env, args[2], &sizes[1]);
+  float* out = Data(env, args[3], &sizes[2]);
+  if (a == nullptr || b == nullptr || out == nullptr) return nullptr;
+  // Operand sizes in the order (a, b, out) of each function: x, w, y; dy, w, dx; x, dy, dw.
+  const size_t x = size_t(g.n) * g.h * g.w * g.ci, w = size_t(g.kh) * g.kw * g.ci * g.co, y = size_t(g.n) * g.ho * g.wo * g.co;
+  const size_t expected[3] = {kFunction == ticketlab::Conv2dInputGrad ? y : x, kFunction == ticketlab::Conv2dFilterGrad ? y : w,
+                              kFunction == ticketlab::Conv2dForward ? y : kFunction == ticketlab::Conv2dInputGrad ? x : w};
+  for (int i = 0; i < 3; ++i) {
+    if (sizes[i] < expected[i]) {
+      napi_throw_range_error(env, nullptr, "conv2d: an operand is smaller than the geometry requires");
+      return nullptr;
+    }
+  }
+  kFunction(g, a, b, out, Int(env, args[4]));
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value args[1];
@@ -62,6 +120,12 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, Sgemm, nullptr, &fn);
   napi_set_named_property(env, exports, "sgemm", fn);
+  napi_create_function(env, "conv2dForward", NAPI_AUTO_LENGTH, Conv<ticketlab::Conv2dForward>, nullptr, &fn);
+  napi_set_named_property(env, exports, "conv2dForward", fn);
+  napi_create_function(env, "conv2dInputGrad", NAPI_AUTO_LENGTH, Conv<ticketlab::Conv2dInputGrad>, nullptr, &fn);
+  napi_set_named_property(env, exports, "conv2dInputGrad", fn);
+  napi_create_function(env, "conv2dFilterGrad", NAPI_AUTO_LENGTH, Conv<ticketlab::Conv2dFilterGrad>, nullptr, &fn);
+  napi_set_named_property(env, exports, "conv2dFilterGrad", fn);
   napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn);
   napi_set_named_property(env, exports, "setThreads", fn);
   return exports;

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const source = path.join(root, 'native', 'blas.cc');
+const sources = ['blas.cc', 'conv.cc'].map((file) => path.join(root, 'native', file));
 const out = path.join(root, 'build', 'ticketlab_blas.node');
 const headers = [path.join(path.dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'].find((dir) =>
   fs.existsSync(path.join(dir, 'node_api.h')),
@@ -28,7 +28,7 @@ if (!headers) skip("Node's headers (node_api.h) not found");
 if (!cblas) skip('cblas.h not found: install libopenblas-dev');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 try {
-  execFileSync('g++', ['-O2', '-shared', '-fPIC', '-std=c++17', `-I${headers}`, `-I${cblas}`, source, '-o', out, '-lopenblas'], {
+  execFileSync('g++', ['-O2', '-shared', '-fPIC', '-std=c++17', '-pthread', `-I${headers}`, `-I${cblas}`, ...sources, '-o', out, '-lopenblas'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   console.log(`ticketlab: native BLAS built: ${path.relative(root, out)}`);

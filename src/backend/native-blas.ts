@@ -13,7 +13,31 @@ import * as path from 'node:path';
 export interface NativeBlas {
   /** c [m, n] = op(a) · op(b), row-major; op(a) [m, k] (stored [k, m] when transposeA). */
   sgemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transposeA: number, transposeB: number): void;
+  /**
+   * The three NHWC float32 convolutions (dilation 1) of native/conv.cc, each as chunked im2col
+   * + sgemm on up to `threads` threads (a sleeping worker pool, never spinning). `geometry` is
+   * [n, h, w, ci, kh, kw, sh, sw, padTop, padLeft, ho, wo, co]. Forward: (x, w) → y; input
+   * gradient: (dy, w) → dx; filter gradient: (x, dy) → dw.
+   */
+  conv2dForward(geometry: Int32Array, x: Float32Array, w: Float32Array, y: Float32Array, threads: number): void;
+  conv2dInputGrad(geometry: Int32Array, dy: Float32Array, w: Float32Array, dx: Float32Array, threads: number): void;
+  conv2dFilterGrad(geometry: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array, threads: number): void;
   setThreads(threads: number): void;
+}
+
+let nativeThreads = 1;
+
+/**
+ * Sets how many threads the native convolutions use: the wasm backend's own thread count
+ * (set by its probe), so the native kernels use the cores the wasm pool would.
+ */
+export function _setNativeThreads(threads: number): void {
+  nativeThreads = Math.max(1, Math.floor(threads));
+}
+
+/** Threads for the native convolutions (see {@link _setNativeThreads}). */
+export function _nativeThreads(): number {
+  return nativeThreads;
 }
 
 let loaded: { blas: NativeBlas | null; why: string } | null = null;
@@ -29,9 +53,11 @@ function bindingPath(): string | null {
 }
 
 /**
- * The native BLAS binding, loaded once, or null (then {@link _nativeBlasStatus} says why). It
- * runs on one thread: the wasm backend's own threads already hold the other cores (measured on
- * 2 cores: 2 BLAS threads made every training workload slower, the MLP by half).
+ * The native BLAS binding, loaded once, or null (then {@link _nativeBlasStatus} says why).
+ * OpenBLAS itself runs on one thread: its own pool spins between calls and fought the wasm
+ * backend's threads (measured on 2 cores: 2 BLAS threads made every training workload slower,
+ * the MLP by half). The native convolutions split their work over {@link _nativeThreads}
+ * sleeping workers instead, each calling the one-thread BLAS on its share.
  */
 export function _nativeBlas(): NativeBlas | null {
   if (loaded === null) {

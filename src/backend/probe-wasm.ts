@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { _installHostKernels } from './host-kernels/index';
-import { _nativeBlas, _nativeBlasStatus } from './native-blas';
+import { _nativeBlas, _nativeBlasStatus, _setNativeThreads } from './native-blas';
 import type { ProbeResult } from './probe-result';
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { _unrefWasmWorkers, _withWasmThreads } from './wasm-threads';
@@ -63,6 +63,7 @@ export async function _probeWasm(threads: number): Promise<ProbeResult> {
   if (measured < threads && notes.length === 0) {
     notes.push(`asked for ${threads} threads; the wasm module reports ${measured}`);
   }
+  _setNativeThreads(measured);
   const blas = _nativeBlas() !== null;
   if (!blas) notes.push(`native matrix multiply ${_nativeBlasStatus()}`);
   const device = `XNNPACK (wasm${simd ? ' SIMD' : ''}), ${measured} thread${measured === 1 ? '' : 's'}${blas ? '; matrix products on native OpenBLAS' : ''}`;

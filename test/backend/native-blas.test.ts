@@ -30,6 +30,29 @@ test('native sgemm multiplies with each transpose flag, in place in any Float32A
   assert.throws(() => blas!.sgemm([1] as unknown as Float32Array, b, c, 1, 1, 1, 0, 0), /expected Float32Array/);
 });
 
+test('native convolutions: a hand-computed 2×2 case on 1 and 2 threads, and operands that do not fit the geometry are refused', { skip: blas === null ? 'not built here' : false }, () => {
+  // x [2, 2, 2, 1] (two images), filter [2, 2, 1, 1] = [[1, 2], [3, 4]], padding 0 → y [2, 1, 1, 1].
+  const g = Int32Array.of(2, 2, 2, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1);
+  const x = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+  const w = Float32Array.of(1, 2, 3, 4);
+  for (const threads of [1, 2]) {
+    const y = new Float32Array(2);
+    blas!.conv2dForward(g, x, w, y, threads);
+    assert.deepEqual([...y], [1 + 4 + 9 + 16, 5 + 12 + 21 + 32]);
+    const dy = Float32Array.of(1, -2);
+    const dx = new Float32Array(8).fill(99); // must be overwritten, not added to
+    blas!.conv2dInputGrad(g, dy, w, dx, threads);
+    assert.deepEqual([...dx], [1, 2, 3, 4, -2, -4, -6, -8]);
+    const dw = new Float32Array(4).fill(99);
+    blas!.conv2dFilterGrad(g, x, dy, dw, threads);
+    assert.deepEqual([...dw], [1 - 10, 2 - 12, 3 - 14, 4 - 16]);
+  }
+  assert.throws(() => blas!.conv2dForward(g, x.subarray(0, 7), w, new Float32Array(2), 2), /smaller than the geometry/);
+  assert.throws(() => blas!.conv2dFilterGrad(g, x, Float32Array.of(1), new Float32Array(4), 2), /smaller than the geometry/);
+  assert.throws(() => blas!.conv2dForward(Int32Array.of(2, 2, 2, 1, 2, 2, 0, 1, 0, 0, 1, 1, 1), x, w, new Float32Array(2), 1), /must be positive/);
+  assert.throws(() => blas!.conv2dForward(Int32Array.of(1, 2, 3), x, w, new Float32Array(2), 1), /13 fields/);
+});
+
 test('BatchMatMul on the native path matches cpu, including empty and broadcast batches', { skip: blas === null ? 'not built here' : false }, async () => {
   for (const [i, [sa, sb, ta, tb]] of ([
     [[0, 4], [4, 3], false, false], [[3, 0], [0, 2], false, false], [[2, 5, 3], [1, 3, 4], false, false], [[7, 5], [6, 5], false, true], [[5, 7], [5, 6], true, false],

@@ -5,7 +5,6 @@
  * dW [KH·KW·Ci, Co] = Pᵀ · dy transposed to [Ho·Wo·N, Co]. With the batch innermost, every
  * output row position copies one contiguous run (the whole valid width at stride 1, N values
  * per column otherwise); padding positions are zero-filled. Bulk-memory copies and fills only.
- * `col2im_t` is its adjoint, for a conv input gradient: it adds Pᵀ's runs back into x's layout.
  */
 
 /**
@@ -21,7 +20,7 @@ interface PatchOperation {
 }
 
 /**
- * The loop over Pᵀ's rows (kh, kw, ci) and output rows oh shared by im2col_t and col2im_t:
+ * The loop over Pᵀ's rows (kh, kw, ci) and output rows oh:
  * $out walks Pᵀ (the `$dst` argument), $row is x's input row (in the `$src` argument).
  */
 function patchFunction(name: string, op: PatchOperation): string {
@@ -115,32 +114,3 @@ export const IM2COL_FUNCTION = patchFunction('im2col_t', {
                 (memory.fill (i32.add (local.get $out) (i32.mul (local.get $hi) (local.get $nbytes))) (i32.const 0)
                   (i32.mul (i32.sub (local.get $wo) (local.get $hi)) (local.get $nbytes)))`,
 });
-
-/**
- * `col2im_t(dx, geometry, pT)`: the adjoint of {@link IM2COL_FUNCTION}: adds every run of
- * Pᵀ [KH·KW·Ci, Ho·Wo·N] into dx [Ci, H, W, N] at the positions im2col_t read it from (padding
- * positions are dropped). dx must be zeroed by the caller; same 12-value geometry.
- */
-export const COL2IM_FUNCTION = patchFunction('col2im_t', {
-  run: (patches, image, count) => `(call $add_into ${image} ${patches} ${count})`,
-  outsideRow: '',
-  padding: '',
-}) + `
-  ;; dst[0..count) += src[0..count), float32, four lanes at a time then one by one.
-  (func $add_into (param $dst i32) (param $src i32) (param $count i32)
-    (local $i i32) (local $end i32)
-    (local.set $end (i32.and (local.get $count) (i32.const -4)))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-      (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
-        (f32x4.add (v128.load (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))))
-                   (v128.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $next)))
-    (block $tail_done (loop $tail
-      (br_if $tail_done (i32.ge_u (local.get $i) (local.get $count)))
-      (f32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
-        (f32.add (f32.load (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))))
-                 (f32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $tail))))`;

@@ -13,7 +13,7 @@ import { _heapPointer, _wasmHeap } from '../wasm-heap';
 import { CHANNEL_FUNCTIONS } from './channel-wat';
 import { lanewiseEntry, lanewiseFunctions, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
-import { COL2IM_FUNCTION, IM2COL_FUNCTION } from './im2col-wat';
+import { IM2COL_FUNCTION } from './im2col-wat';
 import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
 import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
@@ -49,8 +49,6 @@ export interface HostKernels {
   swap_blocks(src: number, a: number, b: number, block: number, dst: number): void;
   /** Pᵀ for a conv filter gradient from x as [Ci, H, W, N]; geometry: 12 int32 (im2col-wat.ts). */
   im2col_t(src: number, geometry: number, dst: number): void;
-  /** Adds Pᵀ back into a zeroed dx [Ci, H, W, N] (the adjoint of im2col_t). */
-  col2im_t(dx: number, geometry: number, pT: number): void;
   /** Max pooling's gradient into a zeroed dx; geometry: 14 int32 (max-pool-grad-wat.ts). */
   max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
   /** See channel-wat.ts: float64 channel sums of (x − shift) and (x − shift)·(y or itself). */
@@ -78,7 +76,7 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
       ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_GRAD_KERNEL,
       TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD,
     ];
-    const text = moduleWat([...lanewise.flatMap(lanewiseFunctions), ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS, MAX_POOL_GRAD_FUNCTION, IM2COL_FUNCTION, COL2IM_FUNCTION], shared);
+    const text = moduleWat([...lanewise.flatMap(lanewiseFunctions), ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS, MAX_POOL_GRAD_FUNCTION, IM2COL_FUNCTION], shared);
     const compiler = await wabt();
     const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared, bulk_memory: true });
     const binary = parsed.toBinary({}).buffer;

@@ -1,6 +1,10 @@
 /**
- * A faster `Conv2DBackpropInput` for wasm. The stock kernel works but is slow; this one is
- * XNNPACK forward convolutions of dy with the filter rotated 180° and its in/out channels
+ * A faster `Conv2DBackpropInput` for wasm. With the OpenBLAS binding built, NHWC float32
+ * gradients run natively (native/conv.cc: dPatches = dy · Wᵀ by sgemm in cache-sized chunks,
+ * added back into dx by col2im, on all the backend's cores): 1.2–4.8× the phases below on every
+ * layer of the bench's ResNet and AlexNet (`npx tsx bench/conv-step.ts kernels 2`).
+ *
+ * Without it: the stock kernel works but is slow; this one is XNNPACK forward convolutions of dy with the filter rotated 180° and its in/out channels
  * swapped ([KH, KW, Ci, Co] → [KH, KW, Co, Ci]), "full" padding.
  *
  * Stride 1 is one such convolution. For stride s > 1, convolving the zero-upsampled dy wastes
@@ -11,10 +15,8 @@
  * into dx by a JS loop on the wasm heap. No product is wasted.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { _hostKernels, type HostKernels } from '../host-kernels/index';
-import { _nativeBlas } from '../native-blas';
-import { _heapPointer, _wasmHeap } from '../wasm-heap';
-import { _call, _free, _reshape, _transpose } from './_call';
+import { _free } from './_call';
+import { _nativeConv, _nativeConvAvailable, _nativeGeometry } from './_native-conv';
 import { _fullConv } from './_full-conv';
 import { _alloc, _view } from './_heap';
 
@@ -125,46 +127,6 @@ export function _inputGradByPhases(
   return out;
 }
 
-/**
- * dx by one matrix product on the native BLAS: dPᵀ [KH·KW·Ci, Ho·Wo·N] = W [KH·KW·Ci, Co] · dyᵀ
- * (dy by the SIMD Transpose as [Ho·Wo·N, Co], BLAS transposing it), then the col2im adjoint of
- * the filter gradient's im2col adds dPᵀ back into dx as [Ci, H, W, N], transposed to NHWC.
- * Replaces XNNPACK's full convolution (24–33 GFLOP/s on ResNet's layers) by OpenBLAS sgemm.
- */
-export function _inputGradByGemm(
-  backend: tf.KernelBackend, kernels: HostKernels, dy: tf.TensorInfo, filter: tf.TensorInfo,
-  inputShape: readonly number[], g: _ConvGradGeometry,
-): tf.TensorInfo {
-  const [kh, kw, ci, co] = filter.shape;
-  const [n, h, w] = inputShape;
-  const [, ho, wo] = dy.shape;
-  const dyT = _transpose(backend, dy, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
-  const w2 = _reshape(backend, filter, [kh * kw * ci, co]);
-  const dy2 = _reshape(backend, dyT, [ho * wo * n, co]);
-  const pT = _call('BatchMatMul', backend, { a: w2, b: dy2 }, { transposeA: false, transposeB: true }); // [K, M]
-  const heap = _wasmHeap(backend);
-  const dxT = _alloc(backend, [ci, h, w, n]);
-  (heap.typedArrayFromHeap(dxT) as Float32Array).fill(0);
-  const geometry = heap.makeOutput([12], 'int32');
-  heap.typedArrayFromHeap(geometry).set([ci, h, w, n, kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, ho, wo]);
-  kernels.col2im_t(_heapPointer(dxT, backend), _heapPointer(geometry, backend), _heapPointer(pT, backend));
-  const dx = _transpose(backend, dxT, [3, 1, 2, 0]); // [N, H, W, Ci]
-  _free(backend, dyT, w2, dy2, pT, dxT, geometry);
-  return dx;
-}
-
-/**
- * Whether the native matmul route beats XNNPACK's full convolution (which runs on all wasm
- * threads, the matmul on one): for strided convolutions and for wide layers. Measured (2 threads,
- * batch 64, median of 7, phases → matmul): ResNet stage 1 (20 → 20 channels, 32×32) 12.5 → 20.5
- * and stage 2 (40 → 40) 10.7 → 12.3 ms lost; stage 3 (80 → 80) 9.9 → 8.6, stage 4 (160 → 160)
- * 12.1 → 6.9, the stride-2 20 → 40 layer 13.7 → 7.8, AlexNet's 64 → 128 37.6 → 23.0 and
- * 128 → 256 16.1 → 6.0 ms won.
- */
-export function _useGemmForInput(ci: number, co: number, g: _ConvGradGeometry): boolean {
-  return g.strideHeight > 1 || g.strideWidth > 1 || ci * co >= 4096;
-}
-
 function conv2dBackpropInput(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: tf.KernelBackend;
@@ -187,10 +149,9 @@ function conv2dBackpropInput(args: {
     padTop: info.padInfo.top,
     padLeft: info.padInfo.left,
   };
-  const kernels = _hostKernels();
-  const [, , ci, co] = filter.shape;
-  if (kernels !== null && _nativeBlas() !== null && dy.dtype === 'float32' && _useGemmForInput(ci, co, g)) {
-    return _inputGradByGemm(backend, kernels, dy, filter, inputShape, g);
+  const native = _nativeGeometry(info);
+  if (dy.dtype === 'float32' && filter.dtype === 'float32' && _nativeConvAvailable(native)) {
+    return _nativeConv('inputGrad', backend, dy, filter, native);
   }
   return _inputGradByPhases(backend, dy, filter, g);
 }
