@@ -15,7 +15,7 @@ import { lanewiseEntry, lanewiseFunctions, moduleWat } from './lanewise-wat';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
 import { IM2COL_FUNCTION } from './im2col-wat';
 import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
-import { _registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad';
+import { _registerReluGradient, RELU_GRAD_KERNEL, RELU_KERNEL } from './relu-kernels';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
 import { TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
@@ -37,6 +37,7 @@ export interface HostKernels {
   ): void;
   sgd(w: number, g: number, outW: number, mask: number, n: number, decay: number, wd: number, lr: number): void;
   /** dx = dy · (x > 0 ? 1 : 0); mask must be 0. */
+  relu(x: number, outY: number, mask: number, n: number): void;
   relu_grad(dy: number, x: number, outDx: number, mask: number, n: number): void;
   /** See top-c-kernels.ts: WSN's window pass; writes [below, inside] to `counts`. */
   topc_window(s: number, w: number, out: number, n: number, lo: number, hi: number, capacity: number, keys: number, index: number, counts: number): void;
@@ -73,7 +74,7 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const lanewise = [
-      ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_GRAD_KERNEL,
+      ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_KERNEL, RELU_GRAD_KERNEL,
       TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD,
     ];
     const text = moduleWat([...lanewise.flatMap(lanewiseFunctions), ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS, MAX_POOL_GRAD_FUNCTION, IM2COL_FUNCTION], shared);
@@ -127,7 +128,7 @@ export function _heapView<T extends Float64Array | Float32Array | Int32Array>(
   return new type(installed.memory.buffer, pointer, length);
 }
 
-/** ReLU's gradient on the fused kernel, or null when they are not active (see relu-grad.ts). */
+/** ReLU's gradient on the fused kernel, or null when they are not active (see relu-kernels.ts). */
 function _fusedReluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor | null {
   const kernels = _hostKernels();
   if (kernels === null || dy.dtype !== 'float32' || x.dtype !== 'float32' || dy.size !== x.size) return null;

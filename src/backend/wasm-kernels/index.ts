@@ -14,6 +14,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-nat
 import { identityConfig } from './identity';
 import { _transposeConfig } from './transpose';
 import { _maxPoolGradConfig } from './max-pool-grad';
+import { _reluConfig } from './relu';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** Kernels added because stock wasm has none. */
@@ -32,8 +33,9 @@ const replaced: readonly ((stock: tf.KernelConfig) => tf.KernelConfig)[] = [
   (stock) => ({ ...identityConfig, setupFunc: stock.setupFunc }),
   _transposeConfig,
   _conv2dConfig,
+  _reluConfig,
 ];
-const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Identity', 'Transpose', 'Conv2D'] as const;
+const replacedNames = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Identity', 'Transpose', 'Conv2D', 'Relu'] as const;
 
 let registered: readonly string[] | null = null;
 const stockConfigs = new Map<string, tf.KernelConfig>();

@@ -1,11 +1,28 @@
 /**
- * ReLU's gradient as one fused pass on wasm: dx = dy · (x > 0 ? 1 : 0), the same float32
+ * ReLU on wasm as fused SIMD passes on the calling thread. Forward: y = x ≤ 0 ? +0 : x (the cpu
+ * backend's rule, NaN kept), registered as the wasm `Relu` kernel (wasm-kernels/relu.ts):
+ * stock tfjs-backend-wasm runs it on XNNPACK's thread pool, whose sleeping workers took about
+ * 0.15 ms to wake for each of an MLP step's [64, 100] activations (CPU profile), 25× the
+ * work itself.
+ *
+ * Gradient: dx = dy · (x > 0 ? 1 : 0), the same float32
  * products as tfjs's own gradient `mul(dy, cast(step(x), 'float32'))`, which runs three
  * full-size kernels (Step, Cast, Multiply) per ReLU on every backward pass. Other backends keep
  * tfjs's formula.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanewiseKernel } from './lanewise-wat';
+
+/** `relu(x, outY, mask = 0, n)`: y = x ≤ 0 ? +0 : x (NaN kept), as the cpu backend (Math.max(0, x)). */
+export const RELU_KERNEL: LanewiseKernel = {
+  name: 'relu',
+  inputs: ['x'],
+  outputs: [{ name: 'y', keep: 'x' }],
+  ints: [],
+  options: [],
+  scalars: [],
+  body: () => `(local.set $out_y (v128.andnot (local.get $x) (f32x4.le (local.get $x) (v128.const f32x4 0 0 0 0))))`,
+};
 
 /** `relu_grad(dy, x, outDx, mask = 0, n)`: dx = dy · (x > 0 ? 1 : 0). */
 export const RELU_GRAD_KERNEL: LanewiseKernel = {

@@ -28,3 +28,19 @@ test('ReLU backward on wasm runs one fused pass, not Step, Cast and Multiply', a
   assert.deepEqual(profile.kernelNames.filter((k) => k === 'Step' || k === 'Cast'), []);
   x.dispose();
 });
+
+test('ReLU forward on wasm (one SIMD pass) is bit-identical to cpu: negatives, signed zeros, NaN, tails', async () => {
+  for (const [i, shape] of [[1], [3], [6], [257], [8, 9, 9, 20]].entries()) {
+    const values = () => {
+      const v = data(shape, 80 + i);
+      v[0] = -0;
+      if (v.length > 2) v[2] = Number.NaN;
+      if (v.length > 4) v[4] = 0;
+      return tf.relu(tf.tensor(v, shape));
+    };
+    const [onCpu] = await runOn('cpu', () => [values()]);
+    const [onWasm] = await runOn('wasm', () => [values()]);
+    assert.equal(onWasm.length, onCpu.length);
+    for (let j = 0; j < onCpu.length; j++) assert.ok(Object.is(onWasm[j], onCpu[j]), `${shape}[${j}]: ${onWasm[j]} vs ${onCpu[j]}`);
+  }
+});
