@@ -1,6 +1,7 @@
 /**
  * Host threads: a small persistent pool of `worker_threads` that run a JavaScript pass over a
- * range of shared memory together with the main thread, synchronously. It exists for the
+ * range of shared memory together with the main thread, synchronously, or a WebAssembly export
+ * over the shared wasm heap ({@link runWasmParts}: the fused kernels on large arrays). It exists for the
  * host-side passes inside training steps (e.g. top-c selection over 20 M scores), which read and
  * write the wasm heap directly: with the threaded wasm build that heap is a SharedArrayBuffer, so
  * the other cores (idle while the main thread is in JavaScript) can take their share of it.
@@ -45,9 +46,19 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const { control, slot, errors } = workerData;
 const kernels = new Map();
+const modules = new Map();
 let scratch = null;
 parentPort.on('message', (job) => {
   try {
+    if (job.module !== undefined) {
+      if (job.binary !== undefined) {
+        modules.set(job.module, new WebAssembly.Instance(new WebAssembly.Module(job.binary), { env: { memory: job.memory } }).exports);
+      }
+      modules.get(job.module)[job.name](...job.params);
+      Atomics.store(control, slot, 1);
+      Atomics.notify(control, slot);
+      return;
+    }
     if (job.source !== undefined) kernels.set(job.name, new Function('return (' + job.source + ')')());
     if (job.scratch !== undefined) scratch = job.scratch;
     const arrays = job.views.map((v) => new Int32Array(v[0], v[1], v[2]));
@@ -68,7 +79,7 @@ interface Helper {
   /** False once the worker has exited (it is then skipped). */
   alive: boolean;
   readonly errors: MessagePort;
-  /** Kernels this worker has compiled. */
+  /** Kernels (and wasm modules, as `module:<id>`) this worker has compiled. */
   readonly kernels: Set<string>;
   scratch: SharedArrayBuffer | null;
 }
@@ -112,6 +123,63 @@ function _pool(): Pool {
   }
   pool = { helpers, control };
   return pool;
+}
+
+/**
+ * A compiled WebAssembly module over a shared memory, whose exports the host threads can run:
+ * each worker instantiates it once (its own instance, the same memory).
+ */
+export interface SharedWasmProgram {
+  /** Unique per program (a worker instantiates each id once). */
+  readonly id: string;
+  readonly binary: Uint8Array;
+  /** A shared memory (its buffer a SharedArrayBuffer): the module's `env.memory` import. */
+  readonly memory: WebAssembly.Memory;
+  /** The main thread's own instance's exports. */
+  readonly exports: Record<string, unknown>;
+}
+
+/**
+ * Runs the export `name` of `program` once per argument list, in parallel: `parts[0]` on the
+ * main thread, the others on the host threads (one each; the caller makes at most
+ * {@link hostHelperCount} + 1 parts, over disjoint memory). Blocks until every part is done.
+ * With no live helper every part runs on the main thread, in order.
+ * @throws TicketLabError when a worker fails or does not answer
+ */
+export function runWasmParts(program: SharedWasmProgram, name: string, parts: readonly (readonly number[])[]): void {
+  const run = program.exports[name] as (...args: number[]) => void;
+  const current = parts.length > 1 ? _pool() : null;
+  const helpers = (current?.helpers.filter((h) => h.alive) ?? []).slice(0, parts.length - 1);
+  if (current === null || helpers.length < parts.length - 1) {
+    for (const args of parts) run(...args);
+    return;
+  }
+  const key = `module:${program.id}`;
+  helpers.forEach((helper, h) => {
+    const job: Record<string, unknown> = { module: program.id, name, params: parts[h + 1] };
+    if (!helper.kernels.has(key)) {
+      job.binary = program.binary;
+      job.memory = program.memory;
+      helper.kernels.add(key);
+    }
+    Atomics.store(current.control, helper.slot, 0);
+    helper.worker.postMessage(job);
+  });
+  run(...parts[0]);
+  _awaitHelpers(current, helpers, name);
+}
+
+/** Blocks until every helper has stored its result for the current job. */
+function _awaitHelpers(current: Pool, helpers: readonly Helper[], what: string): void {
+  helpers.forEach((helper, h) => {
+    if (Atomics.wait(current.control, helper.slot, 0, WAIT_LIMIT_MS) === 'timed-out') {
+      throw new TicketLabError(`host thread ${h + 1} gave no answer in ${WAIT_LIMIT_MS / 1000} s running ${what}.`);
+    }
+    if (Atomics.load(current.control, helper.slot) === 2) {
+      const why = receiveMessageOnPort(helper.errors)?.message ?? 'unknown error';
+      throw new TicketLabError(`host thread ${h + 1} failed running ${what}: ${why}`);
+    }
+  });
 }
 
 function _kernelId(kernel: RangeKernel): string {
@@ -178,14 +246,6 @@ export function runSplit(
     helper.worker.postMessage(job);
   });
   kernel(arrays, params, 0, Math.min(n, step), ownScratch);
-  helpers.forEach((helper, h) => {
-    if (Atomics.wait(current.control, helper.slot, 0, WAIT_LIMIT_MS) === 'timed-out') {
-      throw new TicketLabError(`runSplit: host thread ${h + 1} gave no answer in ${WAIT_LIMIT_MS / 1000} s running ${kernel.name}.`);
-    }
-    if (Atomics.load(current.control, helper.slot) === 2) {
-      const why = receiveMessageOnPort(helper.errors)?.message ?? 'unknown error';
-      throw new TicketLabError(`runSplit: host thread ${h + 1} failed running ${kernel.name}: ${why}`);
-    }
-  });
+  _awaitHelpers(current, helpers, `runSplit ${kernel.name}`);
   return scratches;
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { hostHelperCount, runSplit } from '../../src/backend/host-threads';
+import wabt from 'wabt';
+import { hostHelperCount, runSplit, runWasmParts, type SharedWasmProgram } from '../../src/backend/host-threads';
 import { TicketLabError } from '../../src/errors';
 
 /** Doubles arrays[0] into arrays[1] over its range and returns [range start, end, sum of inputs]. */
@@ -59,6 +60,39 @@ describe('host threads', () => {
       (e: Error) => e instanceof TicketLabError && /failAfterFirst.*RangeError: no part at \d+/s.test(e.message),
     );
     assert.equal(runSplit(doubleAndSum, [input, new Int32Array(new SharedArrayBuffer(40_000))], [1], 3, 1000).length, helpers + 1);
+  });
+
+  it('runs the parts of a wasm export over shared memory on the host threads; a trap in a worker is reported', async () => {
+    const text = `(module (import "env" "memory" (memory 1 1 shared))
+      (func (export "fill") (param $at i32) (param $n i32) (param $value i32)
+        (block $done (loop $next
+          (br_if $done (i32.eqz (local.get $n)))
+          (i32.store (local.get $at) (local.get $value))
+          (local.set $at (i32.add (local.get $at) (i32.const 4)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $next))))
+      (func (export "trap_unless_zero") (param $x i32) (if (local.get $x) (then unreachable))))`;
+    const parsed = (await wabt()).parseWat('fill.wat', text, { threads: true });
+    const binary = new Uint8Array(parsed.toBinary({}).buffer);
+    parsed.destroy();
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const exports = (await WebAssembly.instantiate(binary, { env: { memory } })).instance.exports as Record<string, unknown>;
+    const program: SharedWasmProgram = { id: 'test-fill', binary, memory, exports };
+    const parts = [[0, 100, 7], [800, 50, 8], [1200, 10, 9]].slice(0, helpers + 1);
+    runWasmParts(program, 'fill', parts);
+    const words = new Int32Array(memory.buffer);
+    for (const [at, n, value] of parts) {
+      assert.deepEqual([...new Set(words.subarray(at / 4, at / 4 + n))], [value], `part at ${at}`);
+      assert.equal(words[at / 4 + n], 0, `nothing written past part at ${at}`);
+    }
+    if (helpers > 0) {
+      assert.throws(
+        () => runWasmParts(program, 'trap_unless_zero', [[0], [1]]),
+        (e: Error) => e instanceof TicketLabError && /host thread 1 failed running trap_unless_zero: RuntimeError: unreachable/.test(e.message),
+      );
+      runWasmParts(program, 'fill', [[0, 1, 5], [4, 1, 6]]); // the pool still works after a failure
+      assert.deepEqual([words[0], words[1]], [5, 6]);
+    }
   });
 
   it('does not keep a process alive', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useTestBackend } from '../helpers/backend';
-import { _hostKernels } from '../../src/backend/host-kernels/index';
+import { _hostKernels, LANEWISE_SPLIT_MIN_LENGTH } from '../../src/backend/host-kernels/index';
 import { adam, type AdamOptions } from '../../src/train/adam';
 import { sgd, type SgdOptions } from '../../src/train/sgd';
 import type { Optimizer } from '../../src/train/optimizer';
@@ -48,6 +48,15 @@ test('the fused wasm optimizer kernels are bit-identical to the tensor-op rules 
       const onWasm = await train('wasm', make, n, 5);
       assert.deepEqual(onWasm, onCpu, `n = ${n}`);
     }
+  }
+});
+
+test('long fused updates, split over the host threads, stay bit-identical to the tensor-op rules on cpu', async () => {
+  const n = LANEWISE_SPLIT_MIN_LENGTH + 1029; // parts at 1024-entry boundaries, a 1-entry tail
+  for (const make of [(v: Map<string, tf.Variable>) => adam(v, adamCases[1]), (v: Map<string, tf.Variable>) => sgd(v, sgdCases[2])]) {
+    const onCpu = await train('cpu', make, n, 3);
+    const onWasm = await train('wasm', make, n, 3);
+    onCpu.forEach((expected, i) => assert.ok(Buffer.from(onWasm[i].buffer).equals(Buffer.from(expected.buffer)), `array ${i} differs`));
   }
 });
 

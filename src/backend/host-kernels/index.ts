@@ -12,8 +12,10 @@ import wabt from 'wabt';
 import { _heapPointer, _wasmHeap } from '../wasm-heap';
 import { CHANNEL_FUNCTIONS } from './channel-wat';
 import { lanewiseEntry, lanewiseFunctions, moduleWat } from './lanewise-wat';
+import { hostHelperCount, runWasmParts, type SharedWasmProgram } from '../host-threads';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
 import { IM2COL_FUNCTION } from './im2col-wat';
+import { DROPOUT_KEEP_FUNCTION } from './dropout-wat';
 import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
 import { _registerReluGradient, RELU_GRAD_KERNEL, RELU_KERNEL } from './relu-kernels';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
@@ -50,6 +52,8 @@ export interface HostKernels {
   swap_blocks(src: number, a: number, b: number, block: number, dst: number): void;
   /** Pᵀ for a conv filter gradient from x as [Ci, H, W, N]; geometry: 12 int32 (im2col-wat.ts). */
   im2col_t(src: number, geometry: number, dst: number): void;
+  /** Dropout's keep-and-scale factors from an xoshiro128** state (dropout-wat.ts). */
+  dropout_keep(out: number, n: number, s0: number, s1: number, s2: number, s3: number, cut: number, scale: number): void;
   /** Max pooling's gradient into a zeroed dx; geometry: 14 int32 (max-pool-grad-wat.ts). */
   max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
   /** See channel-wat.ts: float64 channel sums of (x − shift) and (x − shift)·(y or itself). */
@@ -59,6 +63,17 @@ export interface HostKernels {
   /** out = (dy − (y · meanDyY[c] + meanDy[c])) · inv[c]. */
   channel_norm_grad(dy: number, y: number, rows: number, channels: number, meanDyY: number, meanDy: number, inv: number, out: number): void;
 }
+
+/**
+ * Lane-wise passes over at least this many entries (the optimizer's update of a large layer,
+ * WSN's straight-through gradient, ReLU on large activations) are split over the host threads
+ * when the wasm heap is shared: memory-bound passes then use both cores' bandwidth and caches.
+ * Shorter passes stay on the calling thread, where waking a worker (tens of µs) would cost more
+ * than it saves.
+ */
+export const LANEWISE_SPLIT_MIN_LENGTH = 1 << 18;
+
+let programCount = 0;
 
 let installed: { backend: tf.KernelBackend; kernels: HostKernels; memory: WebAssembly.Memory } | null = null;
 
@@ -77,14 +92,18 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
       ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_KERNEL, RELU_GRAD_KERNEL,
       TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD,
     ];
-    const text = moduleWat([...lanewise.flatMap(lanewiseFunctions), ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS, MAX_POOL_GRAD_FUNCTION, IM2COL_FUNCTION], shared);
+    const text = moduleWat([...lanewise.flatMap(lanewiseFunctions), ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS, MAX_POOL_GRAD_FUNCTION, IM2COL_FUNCTION, DROPOUT_KEEP_FUNCTION], shared);
     const compiler = await wabt();
     const parsed = compiler.parseWat('ticketlab-lanewise.wat', text, { simd: true, threads: shared, bulk_memory: true });
     const binary = parsed.toBinary({}).buffer;
     parsed.destroy();
     const instance = await WebAssembly.instantiate(binary, { env: { memory } });
     const exports = instance.instance.exports as Record<string, unknown>;
-    const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, exports)]));
+    const program: SharedWasmProgram = { id: `host-kernels-${++programCount}`, binary: new Uint8Array(binary), memory, exports };
+    const splitter = shared
+      ? { parts: hostHelperCount() + 1, minLength: LANEWISE_SPLIT_MIN_LENGTH, run: (name: string, parts: readonly (readonly number[])[]) => runWasmParts(program, name, parts) }
+      : null;
+    const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, exports, splitter)]));
     installed = { backend, kernels: { ...exports, ...entries } as unknown as HostKernels, memory };
     _registerReluGradient(_fusedReluGrad);
     return null;

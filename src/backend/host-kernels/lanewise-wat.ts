@@ -121,22 +121,54 @@ export function lanewiseFunctions(kernel: LanewiseKernel): string[] {
 }
 
 /**
+ * Runs one compiled variant over several disjoint argument lists at once (part 0 on the calling
+ * thread), or null where there is nothing to run in parallel with.
+ */
+export interface LanewiseSplitter {
+  /** Parts to cut a pass into (threads available, the caller's included). */
+  readonly parts: number;
+  /** Passes shorter than this many entries run whole on the calling thread. */
+  readonly minLength: number;
+  run(exportName: string, parts: readonly (readonly number[])[]): void;
+}
+
+/** Parts start at multiples of this many entries: whole vectors, and no cache line shared by two threads. */
+const PART_ALIGN = 1024;
+
+/**
  * A JS entry point for a lane-wise kernel with the signature of its declaration: pointers,
  * mask pointer (0: none), count, one 0/1 number per option, ints, scalars. It calls the
- * compiled variant for that mask and those options.
+ * compiled variant for that mask and those options; with a `splitter`, long passes are cut into
+ * contiguous parts run in parallel (every entry is computed independently, so the result is
+ * bit-identical to one pass).
  */
-export function lanewiseEntry(kernel: LanewiseKernel, exports: Record<string, unknown>): (...args: number[]) => void {
+export function lanewiseEntry(
+  kernel: LanewiseKernel, exports: Record<string, unknown>, splitter: LanewiseSplitter | null = null,
+): (...args: number[]) => void {
   const pointers = kernel.inputs.length + kernel.outputs.length;
   const optionCount = kernel.options.length;
   const table = new Map(variants(kernel).map(({ masked, options }) => {
     const name = variantName(kernel, masked, options);
-    return [`${masked}:${options.join(',')}`, exports[name] as (...args: number[]) => void];
+    return [`${masked}:${options.join(',')}`, { name, run: exports[name] as (...args: number[]) => void }];
   }));
   return (...args: number[]) => {
     const mask = args[pointers];
+    const n = args[pointers + 1];
     const options = args.slice(pointers + 2, pointers + 2 + optionCount).map((v) => v !== 0);
-    const run = table.get(`${mask !== 0}:${options.join(',')}`)!;
-    run(...args.slice(0, pointers + 2), ...args.slice(pointers + 2 + optionCount));
+    const variant = table.get(`${mask !== 0}:${options.join(',')}`)!;
+    const rest = args.slice(pointers + 2 + optionCount);
+    if (splitter === null || splitter.parts < 2 || n < splitter.minLength) {
+      variant.run(...args.slice(0, pointers + 2), ...rest);
+      return;
+    }
+    const step = Math.ceil(n / splitter.parts / PART_ALIGN) * PART_ALIGN;
+    const parts: number[][] = [];
+    for (let start = 0; start < n; start += step) {
+      const count = Math.min(step, n - start);
+      const moved = args.slice(0, pointers).map((p) => p + 4 * start);
+      parts.push([...moved, mask === 0 ? 0 : mask + start, count, ...rest]);
+    }
+    splitter.run(variant.name, parts);
   };
 }
 
