@@ -16,13 +16,15 @@
  * order of the bits is the float order (−0 and +0 both map to key 0, as `abs` does).
  *
  * On wasm the passes run as SIMD kernels on the heap (src/backend/host-kernels/top-c-kernels.ts,
- * the same integer logic). Elsewhere large JS passes are split over the host threads
+ * the same integer logic), long tensors in parts on the host threads, merged in index order. Elsewhere large JS passes are split over the host threads
  * (src/backend/host-threads.ts) when the arrays live in shared memory; each part counts and
  * collects its own range and the parts are merged in index order, so the result is
  * bit-identical to one serial pass.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { _heapTensor, _heapView, _heapViewPointer, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
+import {
+  _heapTensor, _heapView, _heapViewPointer, _hostKernelPartCount, _hostKernels, _runHostKernelParts, type HostKernels,
+} from '../backend/host-kernels/index';
 import { _heapPointer } from '../backend/wasm-heap';
 import { runSplit } from '../backend/host-threads';
 
@@ -269,17 +271,38 @@ function windowedOnKernels(
   const capacity = capacityFor(n);
   const lo = Math.max(0, state.tauKey - state.halfWidth) | 0;
   const hi = Math.min(0x7fffffff, state.tauKey + state.halfWidth) | 0;
-  const scratch = _heapTensor([2 * capacity + 2]); // keys, indices, [below, inside]
+  // One window pass per part of [0, n) (several on the host threads for long tensors), each
+  // with its own buffer: keys, local indices, [below, inside].
+  const partCount = _hostKernelPartCount(n);
+  const step = Math.ceil(n / partCount / 1024) * 1024;
+  const starts = Array.from({ length: Math.ceil(n / step) }, (_, j) => j * step);
+  const stride = 2 * capacity + 2;
+  const scratch = _heapTensor([starts.length * stride]);
   try {
     const base = _heapPointer(scratch);
-    kernels.topc_window(p.s, p.w, p.out, n, lo, hi, capacity, base, base + 4 * capacity, base + 8 * capacity);
-    const ints = _heapView(Int32Array, base, 2 * capacity + 2);
-    const below = ints[2 * capacity];
-    const inside = ints[2 * capacity + 1];
+    _runHostKernelParts('topc_window', starts.map((start, j) => {
+      const at = base + 4 * stride * j;
+      return [p.s + 4 * start, p.w === 0 ? 0 : p.w + 4 * start, p.out + 4 * start, Math.min(step, n - start), lo, hi, capacity, at, at + 4 * capacity, at + 8 * capacity];
+    }));
+    const ints = _heapView(Int32Array, base, starts.length * stride);
+    let below = 0;
+    let inside = 0;
+    starts.forEach((_, j) => {
+      below += ints[j * stride + 2 * capacity];
+      inside += ints[j * stride + 2 * capacity + 1];
+    });
     const rank = k - below;
     if (inside <= capacity && rank >= 1 && rank <= inside) {
-      const keys = ints.subarray(0, inside);
-      const index = ints.subarray(capacity, capacity + inside);
+      // Every part collected all its entries (each holds at most `inside`): merge in index order.
+      const keys = new Int32Array(inside);
+      const index = new Int32Array(inside);
+      let at = 0;
+      starts.forEach((start, j) => {
+        const count = ints[j * stride + 2 * capacity + 1];
+        keys.set(ints.subarray(j * stride, j * stride + count), at);
+        for (let q = 0; q < count; q++) index[at + q] = start + ints[j * stride + capacity + q];
+        at += count;
+      });
       const tauKey = keys.slice().sort()[rank - 1];
       const out = _heapView(Int32Array, p.out, n);
       const weight = p.w === 0 ? null : _heapView(Int32Array, p.w, n);

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src/random';
 import { topCMask, topCMaskSTE, topCRank } from '../../src/pruning';
 import { _topCWindowed, SPLIT_MIN_LENGTH, type TopCWindowState } from '../../src/pruning/top-c-window';
+import { LANEWISE_SPLIT_MIN_LENGTH } from '../../src/backend/host-kernels/index';
 import { useTestBackend } from '../helpers/backend';
 
 /** Scores drifting step by step: small moves, then a jump, then a block of exact ties. */
@@ -52,6 +53,21 @@ describe('windowed top-c selection', () => {
         assert.ok(Buffer.from(shared.buffer).equals(Buffer.from(serial.buffer)), `fused=${fused}`);
       }
     }
+  });
+
+  it('on wasm, long score tensors (window passes in parts on the host threads) stay exact across steps', async () => {
+    await useTestBackend('wasm');
+    const [rows, cols] = [600, 501]; // 300,600 scores: over the split length, parts not a multiple of 4
+    assert.ok(rows * cols >= LANEWISE_SPLIT_MIN_LENGTH);
+    const score = tf.variable(tf.zeros([rows, cols]));
+    for (const c of [0.05, 0.5]) {
+      for (const s of drift(rows * cols, 4)) {
+        score.assign(tf.tensor(s, [rows, cols]));
+        const got = tf.tidy(() => topCMaskSTE(score, c).dataSync());
+        assert.ok(Buffer.from(Uint8Array.from(got)).equals(Buffer.from(topCMask(s, c))), `c=${c}`);
+      }
+    }
+    score.dispose();
   });
 
   for (const backend of ['cpu', 'wasm'] as const) {

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import wabt from 'wabt';
 import { _heapPointer, _wasmHeap } from '../wasm-heap';
 import { CHANNEL_FUNCTIONS } from './channel-wat';
-import { lanewiseEntry, lanewiseFunctions, moduleWat } from './lanewise-wat';
+import { lanewiseEntry, lanewiseFunctions, moduleWat, type LanewiseSplitter } from './lanewise-wat';
 import { hostHelperCount, runWasmParts, type SharedWasmProgram } from '../host-threads';
 import { ADAM_KERNEL, SGD_KERNEL, SGD_MOMENTUM_KERNEL } from './optimizer-kernels';
 import { IM2COL_FUNCTION } from './im2col-wat';
@@ -75,7 +75,9 @@ export const LANEWISE_SPLIT_MIN_LENGTH = 1 << 18;
 
 let programCount = 0;
 
-let installed: { backend: tf.KernelBackend; kernels: HostKernels; memory: WebAssembly.Memory } | null = null;
+let installed: {
+  backend: tf.KernelBackend; kernels: HostKernels; memory: WebAssembly.Memory; splitter: LanewiseSplitter | null;
+} | null = null;
 
 /**
  * Compiles the fused kernels against a started wasm backend's memory. Returns null when they
@@ -104,7 +106,7 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
       ? { parts: hostHelperCount() + 1, minLength: LANEWISE_SPLIT_MIN_LENGTH, run: (name: string, parts: readonly (readonly number[])[]) => runWasmParts(program, name, parts) }
       : null;
     const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, exports, splitter)]));
-    installed = { backend, kernels: { ...exports, ...entries } as unknown as HostKernels, memory };
+    installed = { backend, kernels: { ...exports, ...entries } as unknown as HostKernels, memory, splitter };
     _registerReluGradient(_fusedReluGrad);
     return null;
   } catch (e) {
@@ -116,6 +118,30 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
 export function _hostKernels(): HostKernels | null {
   if (installed === null || tf.getBackend() !== 'wasm' || tf.backend() !== installed.backend) return null;
   return installed.kernels;
+}
+
+/**
+ * How many parts a pass of the fused kernels over `n` entries is cut into: the host threads
+ * plus the caller's when the heap is shared and n ≥ {@link LANEWISE_SPLIT_MIN_LENGTH}, else 1.
+ */
+export function _hostKernelPartCount(n: number): number {
+  const splitter = installed?.splitter ?? null;
+  return splitter === null || n < splitter.minLength ? 1 : splitter.parts;
+}
+
+/**
+ * Runs the fused kernel export `name` once per argument list, in parallel over the host threads
+ * (part 0 on the calling thread); the parts must touch disjoint memory. At most
+ * {@link _hostKernelPartCount} parts.
+ */
+export function _runHostKernelParts(name: string, parts: readonly (readonly number[])[]): void {
+  const splitter = installed?.splitter ?? null;
+  if (splitter === null) {
+    const run = (installed!.kernels as unknown as Record<string, (...args: number[]) => void>)[name];
+    for (const args of parts) run(...args);
+  } else {
+    splitter.run(name, parts);
+  }
 }
 
 /** A new uninitialised float32 tensor in the wasm heap, owned by the caller's tidy scope. */
