@@ -38,7 +38,12 @@ before(async () => {
   // Inside the repository, so the kernel's type checker finds node_modules/ticketlab.
   fs.rmSync(liveDir, { recursive: true, force: true });
   fs.mkdirSync(liveDir, { recursive: true });
-  fs.copyFileSync(path.join(ROOT, 'notebooks', '01-quick-tour.ipynb'), path.join(liveDir, '01-quick-tour.ipynb'));
+  // Quick mode trains each task in about half a second now, faster than a browser can watch
+  // the progress line change: this copy trains 4× the epochs so the test sees it mid-task.
+  const source = fs.readFileSync(path.join(ROOT, 'notebooks', '01-quick-tour.ipynb'), 'utf8');
+  const longer = source.replace('epochs: quick ? 3 : 5', 'epochs: quick ? 12 : 5');
+  assert.notEqual(longer, source, 'notebook 01 sets its epochs as `epochs: quick ? 3 : 5`');
+  fs.writeFileSync(path.join(liveDir, '01-quick-tour.ipynb'), longer);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketlab-jupyter-home-'));
   cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
   port = await freePort();
