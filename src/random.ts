@@ -62,6 +62,49 @@ export function deriveSeed(seed: number, ...labels: readonly (string | number)[]
   return splitmix32({ z: h });
 }
 
+/** The xoshiro128** state update (without the output): linear over GF(2) in the 128 state bits. */
+function advanceOnce(w: Uint32Array): void {
+  const t = (w[1] << 9) >>> 0;
+  w[2] ^= w[0];
+  w[3] ^= w[1];
+  w[1] ^= w[2];
+  w[0] ^= w[3];
+  w[2] ^= t;
+  w[3] = rotl(w[3], 11);
+}
+
+/** `out` = M·v over GF(2), M as 128 columns of 4 words: the XOR of the columns where v has a 1. */
+function applyColumns(columns: Uint32Array, v: Uint32Array, out: Uint32Array): void {
+  out.fill(0);
+  for (let j = 0; j < 128; j++) {
+    if ((v[j >>> 5] >>> (j & 31)) & 1) {
+      for (let q = 0; q < 4; q++) out[q] ^= columns[4 * j + q];
+    }
+  }
+}
+
+/** T^(2^k) for k = 0, 1, …, as column matrices, T the state update; grown on demand. */
+const advancePowers: Uint32Array[] = [];
+
+function advancePower(k: number): Uint32Array {
+  while (advancePowers.length <= k) {
+    const columns = new Uint32Array(512);
+    if (advancePowers.length === 0) {
+      for (let j = 0; j < 128; j++) {
+        const e = new Uint32Array(4);
+        e[j >>> 5] = 1 << (j & 31);
+        advanceOnce(e);
+        columns.set(e, 4 * j);
+      }
+    } else {
+      const previous = advancePowers[advancePowers.length - 1]; // M² column j = M·(M column j)
+      for (let j = 0; j < 128; j++) applyColumns(previous, previous.subarray(4 * j, 4 * j + 4), columns.subarray(4 * j, 4 * j + 4));
+    }
+    advancePowers.push(columns);
+  }
+  return advancePowers[k];
+}
+
 /** A seeded xoshiro128** generator. Not safe to share between concurrent streams: fork it. */
 export class Rng {
   private s0: number;
@@ -114,6 +157,33 @@ export class Rng {
     this.s2 = (this.s2 ^ t) >>> 0;
     this.s3 = rotl(this.s3, 11);
     return result;
+  }
+
+  /**
+   * Advances the generator as if {@link nextUint32} had been called `count` times, in
+   * O(log count) (the state update is linear over GF(2): the state is multiplied by powers of
+   * its matrix). Lets parallel workers each start at their own offset of one stream, so the
+   * draws are exactly the serial ones. The cached normal, if any, is kept.
+   * @param count an integer in [0, 2^53)
+   * @example
+   * ```ts
+   * const a = new Rng(7); a.skip(1000);
+   * const b = new Rng(7); for (let i = 0; i < 1000; i++) b.nextUint32();
+   * a.nextUint32() === b.nextUint32(); // true
+   * ```
+   */
+  skip(count: number): this {
+    expectInRange('Rng.skip', 'count', count, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+    let v = Uint32Array.of(this.s0, this.s1, this.s2, this.s3);
+    let scratch = new Uint32Array(4);
+    for (let k = 0, rest = count; rest > 0; k++, rest = Math.floor(rest / 2)) {
+      if (rest % 2 === 1) {
+        applyColumns(advancePower(k), v, scratch);
+        [v, scratch] = [scratch, v];
+      }
+    }
+    [this.s0, this.s1, this.s2, this.s3] = v;
+    return this;
   }
 
   /** A float in [0, 1) with 24 random bits. */

@@ -5,8 +5,8 @@
  * caller's tidy scope.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { _heapTensor, _hostKernels } from '../backend/host-kernels/index';
-import { _heapPointer } from '../backend/wasm-heap';
+import { _hostKernels } from '../backend/host-kernels/index';
+import { _dropoutKeepFused } from './_dropout-fused';
 import { Rng } from '../random';
 import { _batchStatNormFused } from './_batch-stat-norm-fused';
 
@@ -151,14 +151,8 @@ export function batchNorm<T extends tf.Tensor>(
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
   if (rate <= 0) return x;
-  const kernels = _hostKernels();
-  if (kernels !== null && x.size > 0) {
-    // The same factors written by a wasm loop straight into the heap (host-kernels/dropout-wat.ts).
-    const keep = _heapTensor(x.shape);
-    const [s0, s1, s2, s3] = new Rng(seed).getState().words.map((w) => w | 0);
-    kernels.dropout_keep(_heapPointer(keep), x.size, s0, s1, s2, s3, Math.ceil(rate * 16777216), 1 / (1 - rate));
-    return tf.mul(x, keep) as T;
-  }
+  const fused = _dropoutKeepFused(x.shape, rate, seed);
+  if (fused !== null) return tf.mul(x, fused) as T;
   const keep = _dropoutKeep(x.size, rate, seed);
   return tf.mul(x, tf.tensor(keep, x.shape, 'float32')) as T;
 }
