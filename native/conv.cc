@@ -8,7 +8,8 @@
 // columns in the filter's own [KH, KW, Ci] order, zeros where the window reaches into the
 // padding. Then, with W the filter as [K, Co] (its tfjs layout):
 //   forward          y[rows, Co]   = P · W
-//   input gradient   dP[rows, K]   = dy[rows, Co] · Wᵀ, added back into dx (col2im)
+//   input gradient   dP[rows, K]   = dy[rows, Co] · Wᵀ, added back into dx (col2im); at stride 1
+//                    instead the forward convolution of dy with the rotated filter (no scatter)
 //   filter gradient  dW[K, Co]    += Pᵀ · dy[rows, Co]
 #include "conv.h"
 
@@ -139,7 +140,8 @@ void Conv2dForward(const ConvGeometry& g, const float* x, const float* w, float*
   });
 }
 
-void Conv2dInputGrad(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
+// dx by col2im: dP = dy · Wᵀ per chunk, added back into dx (any stride).
+static void InputGradByCol2im(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
   const int64_t k = static_cast<int64_t>(g.kh) * g.kw * g.ci;
   const int64_t pixels = static_cast<int64_t>(g.ho) * g.wo;
   const int64_t imageFloats = static_cast<int64_t>(g.h) * g.w * g.ci;
@@ -161,6 +163,38 @@ void Conv2dInputGrad(const ConvGeometry& g, const float* dy, const float* w, flo
       Col2im(g, scratch[part], r0, r1, dx);
     }
   });
+}
+
+// Whether dx is the stride-1 "full" convolution of dy with the filter rotated 180° and its
+// channels swapped: a forward convolution with K = KH·KW·Co and no scatter-add, against col2im's
+// product with K = Co. Needs stride 1 and paddings below the kernel size. Measured (`npx tsx
+// bench/conv-step.ts kernels 2`, batch 64, col2im → full): ResNet's 3×3 layers with 20, 40 and
+// 80 output channels 8.7 → 5.8, 5.4 → 4.0 and 4.3 → 3.7 ms, 160 a tie (4.1 → 4.2); AlexNet's
+// 128- and 256-channel layers lost (11.3 → 14.5, 3.1 → 4.5 ms: their wide Co already suits
+// col2im's product, and valid padding makes the full convolution larger). Under 8 input
+// channels the full convolution's output is too thin for an efficient product.
+static bool InputGradByFullConv(const ConvGeometry& g) {
+  return g.sh == 1 && g.sw == 1 && g.pt <= g.kh - 1 && g.pl <= g.kw - 1 && g.ci >= 8 && g.co <= 96;
+}
+
+void Conv2dInputGrad(const ConvGeometry& g, const float* dy, const float* w, float* dx, int threads) {
+  if (!InputGradByFullConv(g)) {
+    InputGradByCol2im(g, dy, w, dx, threads);
+    return;
+  }
+  // rotated[a][b][o][c] = w[KH − 1 − a][KW − 1 − b][c][o]
+  std::vector<float> rotated(static_cast<size_t>(g.kh) * g.kw * g.ci * g.co);
+  for (int a = 0; a < g.kh; ++a) {
+    for (int b = 0; b < g.kw; ++b) {
+      const float* tap = w + ((static_cast<int64_t>(g.kh - 1 - a) * g.kw + (g.kw - 1 - b)) * g.ci) * g.co;
+      float* out = rotated.data() + (static_cast<int64_t>(a) * g.kw + b) * g.co * g.ci;
+      for (int c = 0; c < g.ci; ++c) {
+        for (int o = 0; o < g.co; ++o) out[static_cast<int64_t>(o) * g.ci + c] = tap[static_cast<int64_t>(c) * g.co + o];
+      }
+    }
+  }
+  const ConvGeometry full{g.n, g.ho, g.wo, g.co, g.kh, g.kw, 1, 1, g.kh - 1 - g.pt, g.kw - 1 - g.pl, g.h, g.w, g.ci};
+  Conv2dForward(full, dy, rotated.data(), dx, threads);
 }
 
 void Conv2dFilterGrad(const ConvGeometry& g, const float* x, const float* dy, float* dw, int threads) {

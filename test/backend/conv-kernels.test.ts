@@ -12,6 +12,8 @@ type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [num
 
 interface Case {
   n: number; h: number; w: number; ci: number; k: [number, number]; stride: [number, number]; pad: Pad;
+  /** Output channels; by default 1, 3 or 5 by the case's index. */
+  co?: number;
 }
 
 const pads: Pad[] = ['same', 'valid', 1, [[0, 0], [1, 2], [2, 0], [0, 0]], [[0, 0], [0, 0], [3, 1], [0, 0]]];
@@ -35,6 +37,12 @@ const largeCases: Case[] = [
   { n: 3, h: 40, w: 37, ci: 16, k: [3, 3], stride: [1, 1], pad: 'same' },
   { n: 3, h: 40, w: 37, ci: 16, k: [3, 3], stride: [2, 2], pad: 1 },
   { n: 2, h: 33, w: 35, ci: 40, k: [1, 1], stride: [1, 1], pad: 'valid' },
+  // 8+ input channels at stride 1: the native input gradient as a full convolution.
+  { n: 2, h: 7, w: 6, ci: 9, k: [2, 3], stride: [1, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+  { n: 1, h: 5, w: 8, ci: 12, k: [3, 3], stride: [1, 1], pad: 'valid' },
+  { n: 3, h: 6, w: 6, ci: 8, k: [5, 5], stride: [1, 1], pad: 'same' },
+  { n: 2, h: 6, w: 7, ci: 10, k: [3, 2], stride: [1, 1], pad: 1 },
+  { n: 2, h: 5, w: 5, ci: 9, k: [3, 3], stride: [1, 1], pad: 'same', co: 100 }, // wide: col2im again
 ];
 
 function outShape(c: Case, co: number, depthwise: boolean): [number, number, number, number] {
@@ -47,7 +55,7 @@ function outShape(c: Case, co: number, depthwise: boolean): [number, number, num
 test('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu for every stride, padding and kernel size', async () => {
   assert.ok(cases.length > 100);
   for (const [i, c] of [...cases, ...largeCases].entries()) {
-    const co = 1 + (i % 3) * 2;
+    const co = c.co ?? 1 + (i % 3) * 2;
     const dyShape = outShape(c, co, false);
     const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
     const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
@@ -66,7 +74,7 @@ test('every wasm Conv2DBackpropFilter strategy (conv with batch as channels, im2
   const geometry = (k: number, stride: number) => ({ filterHeight: k, filterWidth: k, strideHeight: stride, strideWidth: stride, padTop: 1, padLeft: 1 });
   assert.ok(_useGemm(geometry(3, 1)) && !_useGemm(geometry(3, 2)) && !_useGemm(geometry(4, 1)));
   for (const [i, c] of cases.entries()) {
-    const co = 1 + (i % 3) * 2;
+    const co = c.co ?? 1 + (i % 3) * 2;
     const dyShape = outShape(c, co, false);
     const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
     const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], filterShape, c.stride, 1, c.pad, undefined, false);
@@ -93,7 +101,7 @@ test('every wasm Conv2DBackpropFilter strategy (conv with batch as channels, im2
 
 test('the wasm-only Conv2DBackpropInput strategy (phases of full convs) matches cpu', async () => {
   for (const [i, c] of cases.entries()) {
-    const co = 1 + (i % 3) * 2;
+    const co = c.co ?? 1 + (i % 3) * 2;
     const dyShape = outShape(c, co, false);
     const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
     const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], filterShape, c.stride, 1, c.pad, undefined, false);
