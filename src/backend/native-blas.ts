@@ -11,8 +11,14 @@ import * as path from 'node:path';
 
 /** The binding's functions (see native/blas.cc). */
 export interface NativeBlas {
-  /** c [m, n] = op(a) · op(b), row-major; op(a) [m, k] (stored [k, m] when transposeA). */
-  sgemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transposeA: number, transposeB: number): void;
+  /**
+   * c [m, n] = op(a) · op(b), row-major; op(a) [m, k] (stored [k, m] when transposeA). Products
+   * of 2^23 multiply-adds or more are cut into blocks of c's rows (or columns, when c is wider
+   * than tall) on up to `threads` threads (default 1) of the sleeping worker pool.
+   */
+  sgemm(
+    a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transposeA: number, transposeB: number, threads?: number,
+  ): void;
   /**
    * The three NHWC float32 convolutions (dilation 1) of native/conv.cc, each as chunked im2col
    * + sgemm on up to `threads` threads (a sleeping worker pool, never spinning). `geometry` is

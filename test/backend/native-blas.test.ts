@@ -30,6 +30,30 @@ test('native sgemm multiplies with each transpose flag, in place in any Float32A
   assert.throws(() => blas!.sgemm([1] as unknown as Float32Array, b, c, 1, 1, 1, 0, 0), /expected Float32Array/);
 });
 
+test('native sgemm splits large products over threads (by rows or by columns) with the one-thread result', { skip: blas === null ? 'not built here' : false }, () => {
+  for (const [m, n, k] of [[400, 90, 260], [90, 400, 260]]) { // ≥ 2^23 multiply-adds: split
+    for (const [ta, tb] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+      const a = Float32Array.from(data([m * k], m + ta));
+      const b = Float32Array.from(data([k * n], n + tb));
+      const at = (i: number, p: number) => (ta ? a[p * m + i] : a[i * k + p]);
+      const bt = (p: number, j: number) => (tb ? b[j * k + p] : b[p * n + j]);
+      const split = new Float32Array(m * n);
+      blas!.sgemm(a, b, split, m, n, k, ta, tb, 2);
+      for (let i = 0; i < m; i += 7) {
+        for (let j = 0; j < n; j += 3) {
+          let exact = 0;
+          for (let p = 0; p < k; p++) exact += at(i, p) * bt(p, j);
+          assert.ok(Math.abs(split[i * n + j] - exact) <= 1e-4 * (1 + Math.abs(exact)), `[${m}, ${n}, ${k}] ta=${ta} tb=${tb} at (${i}, ${j}): ${split[i * n + j]} vs ${exact}`);
+        }
+      }
+      const single = new Float32Array(m * n);
+      blas!.sgemm(a, b, single, m, n, k, ta, tb, 1);
+      const worst = single.reduce((w, v, q) => Math.max(w, Math.abs(v - split[q]) / (1 + Math.abs(v))), 0);
+      assert.ok(worst <= 1e-5, `one thread and two agree to rounding: ${worst}`);
+    }
+  }
+});
+
 test('native convolutions: a hand-computed 2×2 case on 1 and 2 threads, and operands that do not fit the geometry are refused', { skip: blas === null ? 'not built here' : false }, () => {
   // x [2, 2, 2, 1] (two images), filter [2, 2, 1, 1] = [[1, 2], [3, 4]], padding 0 → y [2, 1, 1, 1].
   const g = Int32Array.of(2, 2, 2, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1);

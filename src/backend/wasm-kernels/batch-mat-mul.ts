@@ -16,7 +16,7 @@
  * fallback without it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { _nativeBlas, type NativeBlas } from '../native-blas';
+import { _nativeBlas, _nativeThreads, type NativeBlas } from '../native-blas';
 import { _wasmHeap } from '../wasm-heap';
 import { _call, _free, _transpose } from './_call';
 
@@ -117,7 +117,7 @@ function _matMulNative(
     const ib = batchB === 1 ? 0 : i;
     blas.sgemm(
       va.subarray(ia * m * k, (ia + 1) * m * k), vb.subarray(ib * k * n, (ib + 1) * k * n), vc.subarray(i * m * n, (i + 1) * m * n),
-      m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0,
+      m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, _nativeThreads(),
     );
   }
   return out;
