@@ -38,8 +38,12 @@ inline void InsideTaps(const ConvGeometry& g, int ow, int* lo, int* hi) {
   if (*hi < *lo) *hi = *lo;
 }
 
-// Writes the patch rows of output pixels [r0, r1) into col [r1 − r0, K].
-void Im2col(const ConvGeometry& g, const float* x, int64_t r0, int64_t r1, float* col) {
+// Calls run(patch, input, lo, hi) for every window row (one kernel row a) of the output pixels
+// [r0, r1): `patch` is the float offset of its KW·Ci floats in the chunk's patch matrix,
+// `input` the float offset in x of its tap `lo`, or −1 when the row lies in the padding; taps
+// [lo, hi) fall inside the image.
+template <class Run>
+void ForWindowRows(const ConvGeometry& g, int64_t r0, int64_t r1, const Run& run) {
   const int64_t k = static_cast<int64_t>(g.kh) * g.kw * g.ci;
   const int64_t rowFloats = static_cast<int64_t>(g.kw) * g.ci;
   for (int64_t r = r0; r < r1; ++r) {
@@ -47,22 +51,31 @@ void Im2col(const ConvGeometry& g, const float* x, int64_t r0, int64_t r1, float
     const int64_t t = r / g.wo;
     const int oh = static_cast<int>(t % g.ho);
     const int64_t image = t / g.ho;
-    float* dst = col + (r - r0) * k;
     int lo, hi;
     InsideTaps(g, ow, &lo, &hi);
     const int iw0 = ow * g.sw - g.pl;
-    for (int a = 0; a < g.kh; ++a, dst += rowFloats) {
+    for (int a = 0; a < g.kh; ++a) {
       const int ih = oh * g.sh + a - g.pt;
-      if (ih < 0 || ih >= g.h || lo >= hi) {
-        std::memset(dst, 0, rowFloats * sizeof(float));
-        continue;
-      }
-      if (lo > 0) std::memset(dst, 0, static_cast<size_t>(lo) * g.ci * sizeof(float));
-      const float* src = x + ((image * g.h + ih) * g.w + iw0 + lo) * g.ci;
-      std::memcpy(dst + static_cast<int64_t>(lo) * g.ci, src, static_cast<size_t>(hi - lo) * g.ci * sizeof(float));
-      if (hi < g.kw) std::memset(dst + static_cast<int64_t>(hi) * g.ci, 0, static_cast<size_t>(g.kw - hi) * g.ci * sizeof(float));
+      const bool inside = ih >= 0 && ih < g.h && lo < hi;
+      run((r - r0) * k + a * rowFloats, inside ? ((image * g.h + ih) * g.w + iw0 + lo) * g.ci : -1, lo, hi);
     }
   }
+}
+
+// Writes the patch rows of output pixels [r0, r1) into col [r1 − r0, K].
+void Im2col(const ConvGeometry& g, const float* x, int64_t r0, int64_t r1, float* col) {
+  const size_t rowBytes = static_cast<size_t>(g.kw) * g.ci * sizeof(float);
+  ForWindowRows(g, r0, r1, [&](int64_t patch, int64_t input, int lo, int hi) {
+    float* dst = col + patch;
+    if (input < 0) {
+      std::memset(dst, 0, rowBytes);
+      return;
+    }
+    const size_t tap = static_cast<size_t>(g.ci) * sizeof(float);
+    if (lo > 0) std::memset(dst, 0, lo * tap);
+    std::memcpy(dst + static_cast<int64_t>(lo) * g.ci, x + input, (hi - lo) * tap);
+    if (hi < g.kw) std::memset(dst + static_cast<int64_t>(hi) * g.ci, 0, (g.kw - hi) * tap);
+  });
 }
 
 __attribute__((target_clones("avx2", "default")))
@@ -73,24 +86,9 @@ void AddTo(float* dst, const float* src, int64_t count) {
 // Adds the patch rows of output pixels [r0, r1) from col [r1 − r0, K] back into dx (the adjoint
 // of Im2col; entries in the padding are dropped).
 void Col2im(const ConvGeometry& g, const float* col, int64_t r0, int64_t r1, float* dx) {
-  const int64_t k = static_cast<int64_t>(g.kh) * g.kw * g.ci;
-  const int64_t rowFloats = static_cast<int64_t>(g.kw) * g.ci;
-  for (int64_t r = r0; r < r1; ++r) {
-    const int ow = static_cast<int>(r % g.wo);
-    const int64_t t = r / g.wo;
-    const int oh = static_cast<int>(t % g.ho);
-    const int64_t image = t / g.ho;
-    const float* src = col + (r - r0) * k;
-    int lo, hi;
-    InsideTaps(g, ow, &lo, &hi);
-    const int iw0 = ow * g.sw - g.pl;
-    for (int a = 0; a < g.kh; ++a, src += rowFloats) {
-      const int ih = oh * g.sh + a - g.pt;
-      if (ih < 0 || ih >= g.h || lo >= hi) continue;
-      float* dst = dx + ((image * g.h + ih) * g.w + iw0 + lo) * g.ci;
-      AddTo(dst, src + static_cast<int64_t>(lo) * g.ci, static_cast<int64_t>(hi - lo) * g.ci);
-    }
-  }
+  ForWindowRows(g, r0, r1, [&](int64_t patch, int64_t input, int lo, int hi) {
+    if (input >= 0) AddTo(dx + input, col + patch + static_cast<int64_t>(lo) * g.ci, static_cast<int64_t>(hi - lo) * g.ci);
+  });
 }
 
 // Whether the patch matrix is x itself (1×1 kernel, stride 1, no padding).
