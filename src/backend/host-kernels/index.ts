@@ -38,8 +38,9 @@ export interface HostKernels {
     decay: number, wd: number, momentum: number, lr: number,
   ): void;
   sgd(w: number, g: number, outW: number, mask: number, n: number, decay: number, wd: number, lr: number): void;
-  /** dx = dy · (x > 0 ? 1 : 0); mask must be 0. */
+  /** y = x ≤ 0 ? +0 : x (NaN kept); mask must be 0. */
   relu(x: number, outY: number, mask: number, n: number): void;
+  /** dx = dy · (x > 0 ? 1 : 0); mask must be 0. */
   relu_grad(dy: number, x: number, outDx: number, mask: number, n: number): void;
   /** See top-c-kernels.ts: WSN's window pass; writes [below, inside] to `counts`. */
   topc_window(s: number, w: number, out: number, n: number, lo: number, hi: number, capacity: number, keys: number, index: number, counts: number): void;
