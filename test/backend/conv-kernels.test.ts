@@ -52,12 +52,18 @@ function outShape(c: Case, co: number, depthwise: boolean): [number, number, num
   return info.outShape as [number, number, number, number];
 }
 
+/** Output channels, dy and filter shapes and the conv info of case `c` (the i-th in its list). */
+function shapesOf(c: Case, i: number) {
+  const co = c.co ?? 1 + (i % 3) * 2;
+  const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
+  const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], filterShape, c.stride, 1, c.pad, undefined, false);
+  return { co, dyShape: outShape(c, co, false), filterShape, info };
+}
+
 test('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu for every stride, padding and kernel size', async () => {
   assert.ok(cases.length > 100);
   for (const [i, c] of [...cases, ...largeCases].entries()) {
-    const co = c.co ?? 1 + (i % 3) * 2;
-    const dyShape = outShape(c, co, false);
-    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
+    const { co, dyShape, filterShape } = shapesOf(c, i);
     const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
     await expectSameOnWasm(`conv ${JSON.stringify(c)} co=${co}`, () => {
       const x = tf.tensor(data([c.n, c.h, c.w, c.ci], i), [c.n, c.h, c.w, c.ci]);
@@ -74,10 +80,7 @@ test('every wasm Conv2DBackpropFilter strategy (conv with batch as channels, im2
   const geometry = (k: number, stride: number) => ({ filterHeight: k, filterWidth: k, strideHeight: stride, strideWidth: stride, padTop: 1, padLeft: 1 });
   assert.ok(_useGemm(geometry(3, 1)) && !_useGemm(geometry(3, 2)) && !_useGemm(geometry(4, 1)));
   for (const [i, c] of cases.entries()) {
-    const co = c.co ?? 1 + (i % 3) * 2;
-    const dyShape = outShape(c, co, false);
-    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
-    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], filterShape, c.stride, 1, c.pad, undefined, false);
+    const { co, dyShape, filterShape, info } = shapesOf(c, i);
     const g = {
       filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight,
       strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
@@ -101,25 +104,20 @@ test('every wasm Conv2DBackpropFilter strategy (conv with batch as channels, im2
 
 test('the wasm-only Conv2DBackpropInput strategy (phases of full convs) matches cpu', async () => {
   for (const [i, c] of cases.entries()) {
-    const co = c.co ?? 1 + (i % 3) * 2;
-    const dyShape = outShape(c, co, false);
-    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.ci, co];
-    const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], filterShape, c.stride, 1, c.pad, undefined, false);
+    const { co, dyShape, filterShape, info } = shapesOf(c, i);
     const g = {
       inHeight: c.h, inWidth: c.w, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
       padTop: info.padInfo.top, padLeft: info.padInfo.left,
     };
-    for (const strategy of [_inputGradByPhases]) {
-      await expectSameOnWasm(`${strategy.name} ${JSON.stringify(c)} co=${co}`, () => {
-        const dy = tf.tensor(data(dyShape, i + 1000), dyShape);
-        const filter = tf.tensor(data(filterShape, i + 2000), filterShape);
-        if (tf.getBackend() === 'cpu') {
-          const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.ci] };
-          return [tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs as never) as tf.Tensor];
-        }
-        return [tf.engine().makeTensorFromTensorInfo(strategy(tf.backend(), dy, filter, g))];
-      });
-    }
+    await expectSameOnWasm(`_inputGradByPhases ${JSON.stringify(c)} co=${co}`, () => {
+      const dy = tf.tensor(data(dyShape, i + 1000), dyShape);
+      const filter = tf.tensor(data(filterShape, i + 2000), filterShape);
+      if (tf.getBackend() === 'cpu') {
+        const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.ci] };
+        return [tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs as never) as tf.Tensor];
+      }
+      return [tf.engine().makeTensorFromTensorInfo(_inputGradByPhases(tf.backend(), dy, filter, g))];
+    });
   }
 });
 
