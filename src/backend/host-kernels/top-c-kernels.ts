@@ -10,11 +10,45 @@ const ABS = SPLAT('0x7fffffff');
 const SIGN = SPLAT('0x80000000');
 const ONE = SPLAT('0x3f800000');
 
+/** Entries per block of the window pass: the in-window test branches once per block. */
+const WINDOW_BLOCK = 16;
+
+/**
+ * The unrolled vectors of one block of the window pass (`weighted`: out = w or w's sign bit,
+ * else 1.0 or 0): counts keys below lo into $below, writes the output and clears lanes of
+ * $outside for keys inside [lo, hi].
+ */
+function windowBlock(weighted: boolean): string {
+  const vectors = [];
+  for (let offset = 0; offset < 4 * WINDOW_BLOCK; offset += 16) {
+    const kept = weighted
+      ? `(v128.and (v128.load offset=${offset} (i32.add (local.get $w) (local.get $at))) (v128.or (local.get $gt) ${SIGN}))`
+      : `(v128.and (local.get $gt) ${ONE})`;
+    vectors.push(`(local.set $key (v128.and (v128.load offset=${offset} (i32.add (local.get $s) (local.get $at))) ${ABS}))
+        (local.set $lt (i32x4.lt_s (local.get $key) (local.get $lov)))
+        (local.set $gt (i32x4.gt_s (local.get $key) (local.get $hiv)))
+        (local.set $below (i32x4.sub (local.get $below) (local.get $lt)))
+        (v128.store offset=${offset} (i32.add (local.get $out) (local.get $at)) ${kept})
+        (local.set $outside (v128.and (local.get $outside) (v128.or (local.get $lt) (local.get $gt))))`);
+  }
+  return `(block $blocks_done (loop $block
+        (br_if $blocks_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $outside (v128.const i32x4 -1 -1 -1 -1))
+        ${vectors.join('\n        ')}
+        (if (i32.eqz (i32x4.all_true (local.get $outside)))
+          (then (call $collect_range (local.get $s) (local.get $i) (i32.add (local.get $i) (i32.const ${WINDOW_BLOCK})) (local.get $lo) (local.get $hi))))
+        (local.set $i (i32.add (local.get $i) (i32.const ${WINDOW_BLOCK})))
+        (br $block)))`;
+}
+
 /**
  * `topc_window(s, w, out, n, lo, hi, capacity, keys, index, counts)`: the window pass. For each
  * entry: key < lo counts as below; key > hi is kept (out = 1.0, or w when `w` ≠ 0), else
- * dropped (0, or w's sign bit alone); keys in [lo, hi] are also collected (the first `capacity`
- * of them: key into `keys`, position into `index`, int32). Writes [below, inside] to `counts`.
+ * dropped (0, or w's sign bit alone); keys in [lo, hi] are also collected in index order (the
+ * first `capacity` of them: key into `keys`, position into `index`, int32). Writes
+ * [below, inside] to `counts`. Blocks of {@link WINDOW_BLOCK} entries are tested for window
+ * entries once (few blocks have any) and only those are scanned again to collect them.
  */
 const TOP_C_WINDOW = `
   (global $inside (mut i32) (i32.const 0))
@@ -26,35 +60,26 @@ const TOP_C_WINDOW = `
       (i32.store (i32.add (global.get $keys) (i32.shl (global.get $inside) (i32.const 2))) (local.get $key))
       (i32.store (i32.add (global.get $index) (i32.shl (global.get $inside) (i32.const 2))) (local.get $i))))
     (global.set $inside (i32.add (global.get $inside) (i32.const 1))))
+  (func $collect_range (param $s i32) (param $i i32) (param $end i32) (param $lo i32) (param $hi i32) (local $k i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $k (i32.and (i32.load (i32.add (local.get $s) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 0x7fffffff)))
+      (if (i32.and (i32.ge_s (local.get $k) (local.get $lo)) (i32.le_s (local.get $k) (local.get $hi)))
+        (then (call $collect (local.get $k) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next))))
   (func (export "topc_window") (param $s i32) (param $w i32) (param $out i32) (param $n i32) (param $lo i32) (param $hi i32)
     (param $capacity i32) (param $keys i32) (param $index i32) (param $counts i32)
     (local $i i32) (local $end i32) (local $at i32) (local $k i32) (local $below_tail i32)
-    (local $key v128) (local $lt v128) (local $gt v128) (local $in v128) (local $below v128) (local $lov v128) (local $hiv v128)
+    (local $key v128) (local $lt v128) (local $gt v128) (local $outside v128) (local $below v128) (local $lov v128) (local $hiv v128)
     (global.set $inside (i32.const 0))
     (global.set $capacity (local.get $capacity))
     (global.set $keys (local.get $keys))
     (global.set $index (local.get $index))
     (local.set $lov (i32x4.splat (local.get $lo)))
     (local.set $hiv (i32x4.splat (local.get $hi)))
-    (local.set $end (i32.and (local.get $n) (i32.const -4)))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set $at (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $key (v128.and (v128.load (i32.add (local.get $s) (local.get $at))) ${ABS}))
-      (local.set $lt (i32x4.lt_s (local.get $key) (local.get $lov)))
-      (local.set $gt (i32x4.gt_s (local.get $key) (local.get $hiv)))
-      (local.set $below (i32x4.sub (local.get $below) (local.get $lt)))
-      (v128.store (i32.add (local.get $out) (local.get $at)) (if (result v128) (local.get $w)
-        (then (v128.and (v128.load (i32.add (local.get $w) (local.get $at))) (v128.or (local.get $gt) ${SIGN})))
-        (else (v128.and (local.get $gt) ${ONE}))))
-      (local.set $in (v128.not (v128.or (local.get $lt) (local.get $gt))))
-      (if (v128.any_true (local.get $in)) (then
-        (if (i32x4.extract_lane 0 (local.get $in)) (then (call $collect (i32x4.extract_lane 0 (local.get $key)) (local.get $i))))
-        (if (i32x4.extract_lane 1 (local.get $in)) (then (call $collect (i32x4.extract_lane 1 (local.get $key)) (i32.add (local.get $i) (i32.const 1)))))
-        (if (i32x4.extract_lane 2 (local.get $in)) (then (call $collect (i32x4.extract_lane 2 (local.get $key)) (i32.add (local.get $i) (i32.const 2)))))
-        (if (i32x4.extract_lane 3 (local.get $in)) (then (call $collect (i32x4.extract_lane 3 (local.get $key)) (i32.add (local.get $i) (i32.const 3)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $next)))
+    (local.set $end (i32.and (local.get $n) (i32.const -${WINDOW_BLOCK})))
+    (if (local.get $w) (then ${windowBlock(true)}) (else ${windowBlock(false)}))
     (block $tail_done (loop $tail
       (br_if $tail_done (i32.ge_u (local.get $i) (local.get $n)))
       (local.set $at (i32.shl (local.get $i) (i32.const 2)))
