@@ -6,21 +6,22 @@
  * (methods.md §1.5), the same in the PyTorch reference.
  *
  * The masked variant is WSN's step (methods.md §1.3–1.4) built exactly as src/methods/wsn.ts
- * builds it: a score tensor per maskable weight, trained by the same Adam; the forward `weight`
- * hook topCMaskedWeight(W, s, c) (W ⊙ top-c of |s| per layer, straight-through gradient); and update
- * masks that freeze the union of earlier tasks' masks exactly.
+ * builds it: a score tensor per maskable weight, trained by the same Adam; the masked weights
+ * W ⊙ top-c of |s| per layer as the step's derived weights (topCDerivedWeights: computed before
+ * the tape, W and s updated from its gradient with the straight-through rule, the gradients
+ * made on the fly in the update passes); and update masks that freeze the union of earlier tasks' masks exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../../src/data/types';
 import { createNetwork, type ArchitectureName } from '../../src/models/architectures';
 import { kaimingUniform } from '../../src/models/init';
 import type { ForwardOptions, Network } from '../../src/models/types';
-import { topCMaskedWeight } from '../../src/pruning/top-c';
+import { topCDerivedWeights } from '../../src/pruning/top-c-derived';
 import { deriveSeed, Rng } from '../../src/random';
 import { adam } from '../../src/train/adam';
 import { crossEntropy } from '../../src/train/cross-entropy';
 import type { Optimizer } from '../../src/train/optimizer';
-import { trainTask } from '../../src/train/train-task';
+import { trainTask, type DerivedWeights } from '../../src/train/train-task';
 import type { Prepared, Workload, WorkloadSettings } from './types';
 
 /** WSN's learning rate (methods.md §1.5). */
@@ -51,6 +52,7 @@ interface Harness {
   readonly variables: Map<string, tf.Variable>;
   readonly optimizer: Optimizer;
   readonly weight?: ForwardOptions['weight'];
+  readonly derivedWeights?: DerivedWeights;
   readonly extra: tf.Tensor[];
 }
 
@@ -79,9 +81,9 @@ function _harness(spec: TrainStepSpec): Harness {
   const optimizer = adam(variables, { learningRate: LEARNING_RATE });
   for (const [name, mask] of masks) optimizer.setUpdateMask(name, mask);
   extra.push(...scores.values(), ...masks.values());
-  const weight: ForwardOptions['weight'] = (info, w) =>
-    info.maskable ? topCMaskedWeight(w, scores.get(info.name)!, keepFraction) : w;
-  return { network, variables, optimizer, weight, extra };
+  const derivedWeights = topCDerivedWeights([...scores.keys()].map((name) => ({ weight: name, score: `score:${name}` })), variables, keepFraction);
+  const weight: ForwardOptions['weight'] = (info, w) => derivedWeights.weight(info, w);
+  return { network, variables, optimizer, weight, derivedWeights, extra };
 }
 
 /** A fixed, seeded batch: inputs uniform in [−1, 1], targets uniform over the head. */
@@ -107,7 +109,7 @@ export function trainStepWorkload(spec: TrainStepSpec): Workload {
     unmaskedOf: spec.unmaskedOf,
     async prepare(settings: WorkloadSettings): Promise<Prepared> {
       const harness = _harness(spec);
-      const { network, variables, optimizer, weight } = harness;
+      const { network, variables, optimizer, weight, derivedWeights } = harness;
       const { x, y } = _fixedBatch(network, spec.batch, spec.headWidth);
       const rows = Int32Array.from({ length: spec.batch }, (_, i) => i);
       let epochSeed = 0;
@@ -116,6 +118,7 @@ export function trainStepWorkload(spec: TrainStepSpec): Workload {
           task: 0,
           variables,
           optimizer,
+          derivedWeights,
           epochs: 1,
           seed: ++epochSeed,
           // trainTask disposes each batch it gets: hand it clones (they share x's data).

@@ -16,7 +16,7 @@ import { evaluate } from '../train/evaluate';
 import { constantSchedule, plateauSchedule } from '../train/lr-schedule';
 import type { Optimizer } from '../train/optimizer';
 import { sgd } from '../train/sgd';
-import { trainTask, type StepContext, type TrainTaskResult } from '../train/train-task';
+import { trainTask, type DerivedWeights, type StepContext, type TrainTaskResult } from '../train/train-task';
 import type { TaskContext, TrainingSettings } from './types';
 
 /** Options of {@link trainOnTask}. */
@@ -29,6 +29,8 @@ export interface TrainOnTaskOptions {
   readonly variables?: ReadonlyMap<string, tf.Variable>;
   /** Weight hook used in training forward passes (e.g. WSN's straight-through top-c mask). */
   readonly weight?: ForwardOptions['weight'];
+  /** Weights derived before each step's tape and updated through their own gradients (WSN's W ⊙ m). */
+  readonly derivedWeights?: DerivedWeights;
   /** Weight hook used for validation passes. Default: `weight`. */
   readonly validationWeight?: ForwardOptions['weight'];
   /** Head selection for this task's logits (class-IL: `concatUpTo`). */
@@ -98,6 +100,7 @@ export async function trainOnTask(options: TrainOnTaskOptions): Promise<TrainOnT
       select: plateau ? 'val-loss' : 'last',
       // Extra trainable variables outside the network (WSN/SupSup scores) are snapshotted too.
       snapshotVariables: new Map([...network.params, ...variables]),
+      derivedWeights: options.derivedWeights,
       batches: ({ shuffleSeed }) =>
         batches(task.train, task.transform, {
           batchSize: training.batchSize,

@@ -6,6 +6,8 @@
  * - Forward while learning task t (§1.3, Eq. 3): per layer, m = top-c of |s| (layer-wise c),
  *   W_eff = W ⊙ m, head t.
  * - Backward (§1.4): straight-through, ∂L/∂s = sign(s) ⊙ W ⊙ ∂L/∂W_eff; ∂L/∂W = m ⊙ ∂L/∂W_eff.
+ *   W_eff is a derived weight of the step (`topCDerivedWeights`): the tape differentiates with
+ *   respect to it and the optimizer updates W and s from that gradient, never writing ∂L/∂W or ∂L/∂s.
  *   Weights in the union M_{t−1} of earlier masks are frozen exactly (Eq. 4, Alg. 1 line 6) by
  *   optimizer update masks: frozen entries and their Adam slots never move (pitfall P1).
  *   Scores are never frozen (Alg. 1 line 7).
@@ -24,7 +26,8 @@ import { CheckpointError, expectInRange, expectOneOf, expectThat, InvalidArgumen
 import { kaimingUniform } from '../models/init';
 import type { Network, ParamInfo } from '../models/types';
 import { fullMask, globalDensity, maskFromTensor, maskOr, maskToTensor, type Mask } from '../pruning/mask';
-import { topCMask, topCMaskedWeight } from '../pruning/top-c';
+import { topCMask } from '../pruning/top-c';
+import { topCDerivedWeights } from '../pruning/top-c-derived';
 import { deriveSeed } from '../random';
 import { networkForSetup } from './network-for-setup';
 import { trainOnTask } from './train-on-task';
@@ -106,6 +109,8 @@ class Wsn implements WsnLearner {
     // 1 = may move, 0 = in M_{t−1}: frozen exactly, Adam slots included (P1).
     const updateMasks = new Map(this.maskable.map((p) => [p.name, maskToTensor(this.union[p.name].map((b) => 1 - b), p.shape, p.name)]));
     const validation = new _ValidationWeights(this.scores, c);
+    // W ⊙ m computed before each step's tape; W and s updated from its gradient in one pass.
+    const masked = topCDerivedWeights(this.maskable.map((p) => ({ weight: p.name, score: SCORE + p.name })), variables, c);
     let result;
     try {
       result = await trainOnTask({
@@ -115,10 +120,11 @@ class Wsn implements WsnLearner {
         context,
         variables,
         updateMasks,
+        derivedWeights: masked,
         weight: (info, w) => {
           if (!info.maskable) return w;
           validation.stale = true;
-          return topCMaskedWeight(w, this.scores.get(info.name)!, c);
+          return masked.weight(info, w);
         },
         validationWeight: (info, w) => (info.maskable ? validation.get(info.name, w) : w),
       });

@@ -4,3 +4,4 @@ export * from './select-kth';
 export * from './top-c';
 export * from './magnitude-prune';
 export * from './round-half-even';
+export * from './top-c-derived';

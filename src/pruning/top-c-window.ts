@@ -366,10 +366,10 @@ function _maskedWeightGradPass(arrays: Int32Array[], params: readonly number[], 
 }
 
 /**
- * The smallest |s| key whose sign is ±1 under the active backend's Sign kernel:
+ * The smallest |s| key whose sign is ±1 under `backend`'s Sign kernel:
  * tfjs-backend-wasm 4.22 gives 0 for |x| < FLT_EPSILON (2^−23), the cpu backend only for ±0.
  */
-function signFloorKey(backend: string): number {
+export function _signFloorKey(backend: string): number {
   return backend === 'wasm' ? 0x34000000 : 1;
 }
 
@@ -395,8 +395,8 @@ export function _topCMaskedWeightGrad(
   const pointers = [dy, w, s, dw, ds].map(_heapViewPointer);
   if (kernels !== null && pointers.every((p) => p !== null)) {
     const [pDy, pW, pS, pDw, pDs] = pointers as number[];
-    kernels.topc_masked_weight_grad(pDy, pW, pS, pDw, pDs, 0, dy.length, tauKey, signFloorKey(backend));
+    kernels.topc_masked_weight_grad(pDy, pW, pS, pDw, pDs, 0, dy.length, tauKey, _signFloorKey(backend));
     return;
   }
-  runSplit(_maskedWeightGradPass, [dy, w, s, dw, ds], [tauKey, signFloorKey(backend)], 0, SPLIT_MIN_LENGTH);
+  runSplit(_maskedWeightGradPass, [dy, w, s, dw, ds], [tauKey, _signFloorKey(backend)], 0, SPLIT_MIN_LENGTH);
 }

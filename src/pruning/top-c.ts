@@ -134,20 +134,47 @@ export function topCMaskedWeight(weight: tf.Tensor, score: tf.Tensor, keepFracti
   }
   if (!_hasHostArrays()) return tf.mul(weight, topCMaskSTE(score, keepFraction));
   const forward = (w: tf.Tensor, s: tf.Tensor, save: tf.GradSaveFunc) => {
-    const k = topCRank(s.size, keepFraction);
-    let tauKey = 0;
-    const [masked] = _hostMapFloat32([s, w], 1, s.shape, ([sBits, wBits], [out]) => {
-      tauKey = _topCForTensor(score, sBits, out, wBits, k);
-    });
+    const { masked, tauKey } = _topCMaskedWeightForward(w, s, score, keepFraction);
     save([w, s]);
     return {
       value: masked,
-      gradFunc: (dy: tf.Tensor, [wSaved, sSaved]: tf.Tensor[]) =>
-        _hostMapFloat32([dy, wSaved, sSaved], 2, s.shape, ([dyBits, wBits, sBits], [dw, ds]) =>
-          _topCMaskedWeightGrad(dyBits, wBits, sBits, dw, ds, tauKey, tf.getBackend()),
-        ),
+      gradFunc: (dy: tf.Tensor, [wSaved, sSaved]: tf.Tensor[]) => _topCMaskedWeightGrads(dy, wSaved, sSaved, tauKey),
     };
   };
   // customGrad's declared type mixes tensors and the save function in one rest parameter.
   return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0])(weight, score);
+}
+
+/**
+ * The forward pass of {@link topCMaskedWeight} without a gradient record (wasm and cpu): W ⊙ m
+ * written in one pass, and the key of τ (|s| bits) that rebuilds m. `scoreTensor` keys the
+ * window bracket (the variable behind `s`). The result belongs to the caller's tidy scope.
+ * @internal
+ */
+export function _topCMaskedWeightForward(
+  w: tf.Tensor, s: tf.Tensor, scoreTensor: tf.Tensor, keepFraction: number,
+): { masked: tf.Tensor; tauKey: number } {
+  const k = topCRank(s.size, keepFraction);
+  let tauKey = 0;
+  const [masked] = _hostMapFloat32([s, w], 1, s.shape, ([sBits, wBits], [out]) => {
+    tauKey = _topCForTensor(scoreTensor, sBits, out, wBits, k);
+  });
+  return { masked, tauKey };
+}
+
+/**
+ * The backward pass of {@link topCMaskedWeight}: [∂L/∂W, ∂L/∂s] = [dy ⊙ m, (dy ⊙ W) ⊙ sign(s)]
+ * with m = |s| ≥ τ (τ by its key). One host pass on wasm and cpu, tensor ops elsewhere; the same
+ * numbers either way. Results belong to the caller's tidy scope.
+ * @internal
+ */
+export function _topCMaskedWeightGrads(dy: tf.Tensor, w: tf.Tensor, s: tf.Tensor, tauKey: number): tf.Tensor[] {
+  if (!_hasHostArrays()) {
+    const tau = new Float32Array(Int32Array.of(tauKey).buffer)[0];
+    const mask = tf.cast(tf.greaterEqual(tf.abs(s), tau), 'float32');
+    return [tf.mul(dy, mask), tf.mul(tf.mul(dy, w), tf.sign(s))];
+  }
+  return _hostMapFloat32([dy, w, s], 2, s.shape, ([dyBits, wBits, sBits], [dw, ds]) =>
+    _topCMaskedWeightGrad(dyBits, wBits, sBits, dw, ds, tauKey, tf.getBackend()),
+  );
 }

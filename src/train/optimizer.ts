@@ -15,6 +15,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange, expectSameShape, InvalidArgumentError, UnknownNameError } from '../errors';
 import { _heapTensor, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
 import { _heapPointer } from '../backend/wasm-heap';
+import { _topCMaskedWeightGrads } from '../pruning/top-c';
+import { _signFloorKey } from '../pruning/top-c-window';
 
 /** Names of the optimizers TicketLab implements. */
 export type OptimizerKind = 'sgd' | 'adam';
@@ -34,6 +36,20 @@ export interface OptimizerState {
   readonly slots: ReadonlyMap<string, tf.Tensor>;
 }
 
+/**
+ * The gradient of one layer's WSN masked weight W_eff = W ⊙ m, m = |s| ≥ τ (methods.md
+ * §1.3–1.4), for {@link Optimizer.applyTopCGradients}.
+ */
+export interface TopCGradient {
+  /** Names (keys of the optimizer's variables) of the weight W and of its score tensor s. */
+  readonly weight: string;
+  readonly score: string;
+  /** ∂L/∂W_eff, W's shape. */
+  readonly grad: tf.Tensor;
+  /** The threshold τ of the step's mask (a float32 value, e.g. from `_topCMaskedWeightForward`'s key). */
+  readonly threshold: number;
+}
+
 /** An optimizer over a fixed map of named variables. */
 export interface Optimizer {
   readonly kind: OptimizerKind;
@@ -47,6 +63,15 @@ export interface Optimizer {
    * not dispose `grads`.
    */
   applyGradients(grads: ReadonlyMap<string, tf.Tensor>): void;
+  /**
+   * One update of weights trained through WSN's top-c mask, from the gradients of the masked
+   * weights: W gets ∂L/∂W = m ⊙ g and its score s the straight-through ∂L/∂s = sign(s) ⊙ W ⊙ g,
+   * each through this optimizer's rule and update masks. The same numbers, bit for bit, as
+   * {@link applyGradients} with those two gradients; with Adam on wasm each update makes its
+   * gradient on the fly (two passes per layer, neither gradient written to memory).
+   * @throws InvalidArgumentError for an unknown name; ShapeMismatchError when shapes differ
+   */
+  applyTopCGradients(gradients: readonly TopCGradient[]): void;
   /**
    * Freezes entries of one parameter: where `mask` is 0 the weight and its slots never change;
    * where 1 they update normally. Any dtype; copied (the caller keeps its mask). `null` clears.
@@ -83,6 +108,25 @@ export interface _UpdateRule {
    * keeping weight and slots where the mask is 0.
    */
   updateFused(kernels: HostKernels, io: _FusedUpdate): void;
+  /**
+   * Optional: the rule applied to a WSN weight and its score from the gradient of W ⊙ m, each
+   * gradient made on the fly in the wasm update passes (bit-identical to the top-c backward
+   * followed by `updateFused` on each).
+   */
+  updateTopCFused?(kernels: HostKernels, io: _FusedTopCUpdate): void;
+}
+
+/**
+ * Heap pointers and sizes of one fused WSN update (see {@link _UpdateRule.updateTopCFused}):
+ * `weight` and `score` as {@link _FusedUpdate}s whose `grad` is the gradient of W ⊙ m, the key
+ * of τ (|s| float32 bits) and the smallest |s| key whose sign is ±1 on this backend.
+ * @internal
+ */
+export interface _FusedTopCUpdate {
+  readonly weight: _FusedUpdate;
+  readonly score: _FusedUpdate;
+  readonly tauKey: number;
+  readonly signFloorKey: number;
 }
 
 /**
@@ -134,6 +178,41 @@ export function _slotOptimizer(
     return v;
   };
 
+  /** One parameter's update from its gradient (fused on wasm), slots and step count included. */
+  const applyOne = (name: string, grad: tf.Tensor): void => {
+    const variable = expectParam('applyGradients', name);
+    const step = (steps.get(name) ?? 0) + 1;
+    const old = slots.get(name) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(variable)));
+    const fresh = tf.tidy(() => {
+      const kernels = _hostKernels();
+      if (kernels !== null && variable.dtype === 'float32' && grad.dtype === 'float32') {
+        const [weight, ...updated] = [variable, ...old].map(() => _heapTensor(variable.shape));
+        const mask = masks.get(name);
+        rule.updateFused(kernels, {
+          weight: _heapPointer(variable),
+          grad: _heapPointer(grad),
+          slots: old.map((t) => _heapPointer(t)),
+          outWeight: _heapPointer(weight),
+          outSlots: updated.map((t) => _heapPointer(t)),
+          mask: mask ? _heapPointer(mask) : 0,
+          size: variable.size,
+          step,
+          learningRate: lr,
+        });
+        variable.assign(weight);
+        return updated.map((s) => tf.keep(s));
+      }
+      const out = rule.update(variable, grad, old, step, lr);
+      const mask = masks.get(name);
+      const weight = mask ? tf.where(mask, out.weight, variable) : out.weight;
+      variable.assign(weight);
+      return out.slots.map((s, i) => tf.keep(mask ? tf.where(mask, s, old[i]) : s));
+    });
+    tf.dispose(old);
+    slots.set(name, fresh);
+    steps.set(name, step);
+  };
+
   const disposeSlots = (): void => {
     for (const list of slots.values()) tf.dispose(list);
     slots.clear();
@@ -150,38 +229,61 @@ export function _slotOptimizer(
     },
 
     applyGradients(grads) {
-      for (const [name, grad] of grads) {
-        const variable = expectParam('applyGradients', name);
-        const step = (steps.get(name) ?? 0) + 1;
-        const old = slots.get(name) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(variable)));
-        const fresh = tf.tidy(() => {
-          const kernels = _hostKernels();
-          if (kernels !== null && variable.dtype === 'float32' && grad.dtype === 'float32') {
-            const [weight, ...updated] = [variable, ...old].map(() => _heapTensor(variable.shape));
-            const mask = masks.get(name);
-            rule.updateFused(kernels, {
-              weight: _heapPointer(variable),
-              grad: _heapPointer(grad),
-              slots: old.map((t) => _heapPointer(t)),
-              outWeight: _heapPointer(weight),
-              outSlots: updated.map((t) => _heapPointer(t)),
-              mask: mask ? _heapPointer(mask) : 0,
-              size: variable.size,
-              step,
-              learningRate: lr,
-            });
-            variable.assign(weight);
-            return updated.map((s) => tf.keep(s));
-          }
-          const out = rule.update(variable, grad, old, step, lr);
-          const mask = masks.get(name);
-          const weight = mask ? tf.where(mask, out.weight, variable) : out.weight;
-          variable.assign(weight);
-          return out.slots.map((s, i) => tf.keep(mask ? tf.where(mask, s, old[i]) : s));
+      for (const [name, grad] of grads) applyOne(name, grad);
+    },
+
+    applyTopCGradients(gradients) {
+      for (const { weight: weightName, score: scoreName, grad, threshold } of gradients) {
+        const weight = expectParam('applyTopCGradients', weightName);
+        const score = expectParam('applyTopCGradients', scoreName);
+        expectSameShape(`${fn}.applyTopCGradients`, `score "${scoreName}"`, score.shape, weight.shape);
+        expectSameShape(`${fn}.applyTopCGradients`, `gradient of "${weightName}"`, grad.shape, weight.shape);
+        const tauKey = new Int32Array(Float32Array.of(threshold).buffer)[0] & 0x7fffffff;
+        const kernels = _hostKernels();
+        const fusable = kernels !== null && rule.updateTopCFused !== undefined
+          && [weight, score, grad].every((t) => t.dtype === 'float32');
+        if (!fusable) {
+          tf.tidy(() => {
+            const [dW, dS] = _topCMaskedWeightGrads(grad, weight, score, tauKey);
+            applyOne(weightName, dW);
+            applyOne(scoreName, dS);
+          });
+          continue;
+        }
+        const stepW = (steps.get(weightName) ?? 0) + 1;
+        const stepS = (steps.get(scoreName) ?? 0) + 1;
+        const oldW = slots.get(weightName) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(weight)));
+        const oldS = slots.get(scoreName) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(score)));
+        const [freshW, freshS] = tf.tidy(() => {
+          const [newWeight, ...newSlotsW] = [weight, ...oldW].map(() => _heapTensor(weight.shape));
+          const [newScore, ...newSlotsS] = [score, ...oldS].map(() => _heapTensor(score.shape));
+          const mask = masks.get(weightName);
+          const io = (variable: tf.Tensor, old: tf.Tensor[], out: tf.Tensor, outSlots: tf.Tensor[], step: number, maskTensor?: tf.Tensor): _FusedUpdate => ({
+            weight: _heapPointer(variable),
+            grad: _heapPointer(grad),
+            slots: old.map((t) => _heapPointer(t)),
+            outWeight: _heapPointer(out),
+            outSlots: outSlots.map((t) => _heapPointer(t)),
+            mask: maskTensor ? _heapPointer(maskTensor) : 0,
+            size: variable.size,
+            step,
+            learningRate: lr,
+          });
+          rule.updateTopCFused!(kernels!, {
+            weight: io(weight, oldW, newWeight, newSlotsW, stepW, mask),
+            score: io(score, oldS, newScore, newSlotsS, stepS, masks.get(scoreName)),
+            tauKey,
+            signFloorKey: _signFloorKey(tf.getBackend()),
+          });
+          weight.assign(newWeight);
+          score.assign(newScore);
+          return [newSlotsW.map((t) => tf.keep(t)), newSlotsS.map((t) => tf.keep(t))];
         });
-        tf.dispose(old);
-        slots.set(name, fresh);
-        steps.set(name, step);
+        tf.dispose([...oldW, ...oldS]);
+        slots.set(weightName, freshW);
+        slots.set(scoreName, freshS);
+        steps.set(weightName, stepW);
+        steps.set(scoreName, stepS);
       }
     },
 

@@ -28,6 +28,20 @@ export interface StepContext {
 /** What a loss function returns: the scalar, or the scalar and logits for training accuracy. */
 export type LossOutput = tf.Scalar | { readonly loss: tf.Scalar; readonly logits?: tf.Tensor2D };
 
+/**
+ * Weights a step computes from its variables before the gradient tape, e.g. WSN's masked
+ * weights W ⊙ top-c(s) (`topCDerivedWeights`). The loss reads them through its weight hook;
+ * they are differentiated as tensors of their own, and their gradients go to `update` (which
+ * updates the variables they come from) instead of the optimizer's applyGradients. This lets a
+ * method fuse the backward of the derivation into the optimizer step.
+ */
+export interface DerivedWeights {
+  /** This step's weights by name; runs inside the step's tidy scope, before the tape. */
+  compute(): ReadonlyMap<string, tf.Tensor>;
+  /** The step from their gradients (keys as `compute`'s; inside the tidy), e.g. `optimizer.applyTopCGradients`. */
+  update(grads: ReadonlyMap<string, tf.Tensor>, optimizer: Optimizer): void;
+}
+
 /** Model selection: keep the last epoch, or the epoch with the best validation loss / accuracy. */
 export type Selection = 'last' | 'val-loss' | 'val-accuracy';
 
@@ -57,6 +71,8 @@ export interface TrainTaskOptions {
   readonly select?: Selection;
   /** Variables the best snapshot copies and restores. Default `variables`. */
   readonly snapshotVariables?: ReadonlyMap<string, tf.Variable>;
+  /** Weights derived from the variables before each step's tape, updated through their own gradients. */
+  readonly derivedWeights?: DerivedWeights;
   /** Rewrites gradients before the step (e.g. {@link maskGradients}); runs inside the tidy. */
   readonly transformGradients?: (grads: ReadonlyMap<string, tf.Tensor>) => ReadonlyMap<string, tf.Tensor>;
   /** Checked before every step; true ends the task cleanly after the current step. */
@@ -127,7 +143,7 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainTaskRes
   }
   const schedule = options.schedule ?? constantSchedule(optimizer.learningRate);
   const snapshotVars = options.snapshotVariables ?? variables;
-  const varList = [...variables.values()];
+  const varList = [...variables.values()].filter((v) => v.trainable);
   const nameOf = new Map([...variables].map(([name, v]) => [v.name, name]));
 
   let stepsPerEpoch = options.stepsPerEpoch ?? null;
@@ -173,15 +189,29 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainTaskRes
           const size = batch.x.shape[0];
           tf.tidy(() => {
             const held: { correct: tf.Tensor | null } = { correct: null };
-            const { value, grads } = tf.variableGrads(() => {
+            const derived = options.derivedWeights?.compute() ?? new Map<string, tf.Tensor>();
+            const { value, grads } = tf.engine().gradients(() => {
               const out = options.loss(batch, context);
-              if (out instanceof tf.Tensor) return out;
-              if (out.logits) held.correct = tf.keep(countCorrect(out.logits, batch.y));
-              return out.loss;
-            }, varList);
+              const loss = out instanceof tf.Tensor ? out : out.loss;
+              if (!(out instanceof tf.Tensor) && out.logits) held.correct = tf.keep(countCorrect(out.logits, batch.y));
+              if (loss.rank !== 0) throw new InvalidArgumentError(`${fn}: the loss must be a scalar; got shape [${loss.shape.join(', ')}].`);
+              return loss;
+            }, [...varList, ...derived.values()], undefined, true);
+            if (grads.every((g) => g == null)) {
+              throw new InvalidArgumentError(`${fn}: the loss does not depend on any variable being trained (${[...variables.keys()].slice(0, 4).join(', ')}…). Build the loss from the network's forward pass inside the loss function.`);
+            }
             const named = new Map<string, tf.Tensor>();
-            for (const [key, grad] of Object.entries(grads)) if (grad) named.set(nameOf.get(key)!, grad);
+            varList.forEach((v, i) => {
+              if (grads[i]) named.set(nameOf.get(v.name)!, grads[i]);
+            });
             optimizer.applyGradients(options.transformGradients ? options.transformGradients(named) : named);
+            if (derived.size > 0) {
+              const derivedGrads = new Map<string, tf.Tensor>();
+              [...derived.keys()].forEach((name, i) => {
+                if (grads[varList.length + i]) derivedGrads.set(name, grads[varList.length + i]);
+              });
+              options.derivedWeights!.update(derivedGrads, optimizer);
+            }
             totals.add(value, held.correct, size);
             tf.dispose(held.correct ?? []);
           });

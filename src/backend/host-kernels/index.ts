@@ -19,7 +19,7 @@ import { DROPOUT_KEEP_FUNCTION } from './dropout-wat';
 import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
 import { _registerReluGradient, RELU_GRAD_KERNEL, RELU_KERNEL } from './relu-kernels';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
-import { TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
+import { ADAM_TOP_C_SCORE_KERNEL, ADAM_TOP_C_WEIGHT_KERNEL, TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
 /**
  * The fused kernels. Lane-wise ones take: pointers (byte offsets in the wasm heap) of the
@@ -47,6 +47,18 @@ export interface HostKernels {
   topc_mask_threshold(s: number, out: number, mask: number, n: number, tauKey: number): void;
   topc_weight_threshold(s: number, w: number, out: number, mask: number, n: number, tauKey: number): void;
   topc_masked_weight_grad(dy: number, w: number, s: number, dw: number, ds: number, mask: number, n: number, tauKey: number, signFloor: number): void;
+  /** See top-c-kernels.ts: Adam on a WSN weight from the gradient of W ⊙ m (∂W = dy ⊙ m made on the fly). */
+  adam_top_c_weight(
+    dy: number, s: number, w: number, m: number, v: number, outW: number, outM: number, outV: number, mask: number, n: number,
+    decay: number, tauKey: number, wd: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    epsilon: number, invCorrection2: number, stepSize: number,
+  ): void;
+  /** See top-c-kernels.ts: Adam on a WSN score from the gradient of W ⊙ m (∂s = (dy·W)·sign(s) made on the fly). */
+  adam_top_c_score(
+    dy: number, w: number, s: number, m: number, v: number, outS: number, outM: number, outV: number, mask: number, n: number,
+    decay: number, signFloor: number, wd: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    epsilon: number, invCorrection2: number, stepSize: number,
+  ): void;
   /** dst[j·dstStride + i] = src[i·srcStride + j], 4-byte elements (transpose-wat.ts). */
   transpose2d(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
   /** [a, b, block] → [b, a, block], 4-byte elements. */
@@ -93,7 +105,7 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const lanewise = [
       ADAM_KERNEL, SGD_MOMENTUM_KERNEL, SGD_KERNEL, RELU_KERNEL, RELU_GRAD_KERNEL,
-      TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD,
+      TOP_C_MASK_THRESHOLD, TOP_C_WEIGHT_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, ADAM_TOP_C_WEIGHT_KERNEL, ADAM_TOP_C_SCORE_KERNEL,
     ];
     const text = moduleWat([...lanewise.flatMap(lanewiseFunctions), ...CHANNEL_FUNCTIONS, ...TOP_C_FUNCTIONS, ...TRANSPOSE_FUNCTIONS, MAX_POOL_GRAD_FUNCTION, IM2COL_FUNCTION, DROPOUT_KEEP_FUNCTION], shared);
     const compiler = await wabt();

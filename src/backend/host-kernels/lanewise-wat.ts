@@ -16,9 +16,10 @@ export interface LanewiseKernel {
   readonly inputs: readonly string[];
   /**
    * float32 output arrays, written; each names the input whose old value it keeps where the
-   * mask is 0 (`keep`).
+   * mask is 0 (`keep`), unless `unmasked` (written everywhere, e.g. WSN's scores, which the
+   * weights' update mask does not freeze).
    */
-  readonly outputs: readonly { readonly name: string; readonly keep: string }[];
+  readonly outputs: readonly { readonly name: string; readonly keep: string; readonly unmasked?: boolean }[];
   /** f32 scalar parameters, available in the body as splatted vectors `$<name>`. */
   readonly scalars: readonly string[];
   /** i32 parameters, available in the body as `$<name>`. */
@@ -69,8 +70,8 @@ function params(kernel: LanewiseKernel): string {
 /** Stores the (masked) outputs at byte offset `$at` (full vectors) or the first `$r` lanes. */
 function stores(kernel: LanewiseKernel, partial: boolean, masked: boolean): string {
   return kernel.outputs
-    .map(({ name, keep }) => {
-      const value = masked ? `(v128.bitselect (local.get $out_${name}) (local.get $${keep}) (local.get $keep))` : `(local.get $out_${name})`;
+    .map(({ name, keep, unmasked }) => {
+      const value = masked && !unmasked ? `(v128.bitselect (local.get $out_${name}) (local.get $${keep}) (local.get $keep))` : `(local.get $out_${name})`;
       const address = `(i32.add (local.get $p_out_${name}) (local.get $at))`;
       return partial ? `(call $store_lanes ${address} (local.get $r) ${value})` : `(v128.store ${address} ${value})`;
     })

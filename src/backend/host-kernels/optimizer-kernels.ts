@@ -10,6 +10,38 @@ function decayedGradient(decay: boolean): string {
   return `(local.set $grad ${decay ? '(f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd)))' : '(local.get $g)'})`;
 }
 
+/** The v128 locals one Adam update reads and writes, and its per-parameter scalars. */
+export interface AdamLocals {
+  readonly w: string;
+  readonly g: string;
+  readonly m: string;
+  readonly v: string;
+  readonly outW: string;
+  readonly outM: string;
+  readonly outV: string;
+  /** Scratch local for the decayed gradient. */
+  readonly grad: string;
+  /** Splatted 1/√(1−β2^t) and lr/(1−β1^t) of this parameter. */
+  readonly invCorrection2: string;
+  readonly stepSize: string;
+}
+
+/**
+ * WAT statements of one Adam update over v128 locals (shared scalars $wd, $beta1,
+ * $one_minus_beta1, $beta2, $one_minus_beta2, $epsilon): the rule of {@link ADAM_KERNEL}.
+ */
+export function adamStatements(l: AdamLocals, decay: boolean): string {
+  const get = (name: string): string => `(local.get $${name})`;
+  const grad = decay ? `(f32x4.add ${get(l.g)} (f32x4.mul ${get(l.w)} (local.get $wd)))` : get(l.g);
+  return `(local.set $${l.grad} ${grad})
+      (local.set $${l.outM} (f32x4.add (f32x4.mul ${get(l.m)} (local.get $beta1)) (f32x4.mul ${get(l.grad)} (local.get $one_minus_beta1))))
+      (local.set $${l.outV} (f32x4.add (f32x4.mul ${get(l.v)} (local.get $beta2))
+        (f32x4.mul (f32x4.mul ${get(l.grad)} ${get(l.grad)}) (local.get $one_minus_beta2))))
+      (local.set $${l.outW} (f32x4.sub ${get(l.w)} (f32x4.mul
+        (f32x4.div ${get(l.outM)} (f32x4.add (f32x4.mul (f32x4.sqrt ${get(l.outV)}) ${get(l.invCorrection2)}) (local.get $epsilon)))
+        ${get(l.stepSize)})))`;
+}
+
 /**
  * Adam (PyTorch semantics): g ← g + wd·W (option `decay`); m ← m·β1 + g·(1−β1);
  * v ← v·β2 + g²·(1−β2); W ← W − (m / (√v · (1/c2) + ε))·stepSize.
@@ -26,13 +58,10 @@ export const ADAM_KERNEL: LanewiseKernel = {
   options: ['decay'],
   scalars: ['wd', 'beta1', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'inv_correction2', 'epsilon', 'step_size'],
   locals: ['grad'],
-  body: ({ decay }) => `${decayedGradient(decay)}
-      (local.set $out_m (f32x4.add (f32x4.mul (local.get $m) (local.get $beta1)) (f32x4.mul (local.get $grad) (local.get $one_minus_beta1))))
-      (local.set $out_v (f32x4.add (f32x4.mul (local.get $v) (local.get $beta2))
-        (f32x4.mul (f32x4.mul (local.get $grad) (local.get $grad)) (local.get $one_minus_beta2))))
-      (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul
-        (f32x4.div (local.get $out_m) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $out_v)) (local.get $inv_correction2)) (local.get $epsilon)))
-        (local.get $step_size))))`,
+  body: ({ decay }) => adamStatements({
+    w: 'w', g: 'g', m: 'm', v: 'v', outW: 'out_w', outM: 'out_m', outV: 'out_v', grad: 'grad',
+    invCorrection2: 'inv_correction2', stepSize: 'step_size',
+  }, decay),
 };
 
 /** SGD with momentum: g ← g + wd·W (option `decay`); b ← b·μ + g; W ← W − b·lr. */

@@ -4,6 +4,7 @@
  * bit-identical to the JS passes they stand in for on wasm.
  */
 import type { LanewiseKernel } from './lanewise-wat';
+import { adamStatements } from './optimizer-kernels';
 
 const SPLAT = (value: string): string => `(v128.const i32x4 ${value} ${value} ${value} ${value})`;
 const ABS = SPLAT('0x7fffffff');
@@ -147,4 +148,56 @@ export const TOP_C_MASKED_WEIGHT_GRAD: LanewiseKernel = {
         (v128.and (v128.or (v128.and (local.get $s) ${SIGN}) ${ONE})
           (v128.and (i32x4.ge_s (local.get $key) (i32x4.splat (local.get $sign_floor)))
             (i32x4.le_s (local.get $key) ${SPLAT('0x7f800000')})))))`,
+};
+
+/** The scalars of one Adam update (`adamStatements` with this parameter's step size). */
+const ADAM_SCALARS = ['wd', 'beta1', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'epsilon', 'inv_correction2', 'step_size'];
+
+/**
+ * `adam_top_c_weight(dy, s, w, m, v, outW, outM, outV, mask, n, decay, tauKey, wd, β1, 1−β1, β2,
+ * 1−β2, ε, 1/c2, stepSize)`: Adam on a WSN weight W from dy = ∂L/∂(W ⊙ m), its gradient
+ * ∂W = dy ⊙ m (m = |s| key ≥ τ, as {@link TOP_C_MASKED_WEIGHT_GRAD}) made on the fly and never
+ * written. Bit-identical to that kernel followed by `adam`.
+ */
+export const ADAM_TOP_C_WEIGHT_KERNEL: LanewiseKernel = {
+  name: 'adam_top_c_weight',
+  inputs: ['dy', 's', 'w', 'm', 'v'],
+  outputs: [
+    { name: 'w', keep: 'w' },
+    { name: 'm', keep: 'm' },
+    { name: 'v', keep: 'v' },
+  ],
+  ints: ['tau_key'],
+  options: ['decay'],
+  scalars: ADAM_SCALARS,
+  locals: ['g', 'grad'],
+  body: ({ decay }) => `(local.set $g (v128.and (local.get $dy)
+        (v128.or (i32x4.ge_s (v128.and (local.get $s) ${ABS}) (i32x4.splat (local.get $tau_key))) ${SIGN})))
+      ${adamStatements({ w: 'w', g: 'g', m: 'm', v: 'v', outW: 'out_w', outM: 'out_m', outV: 'out_v', grad: 'grad', invCorrection2: 'inv_correction2', stepSize: 'step_size' }, decay)}`,
+};
+
+/**
+ * `adam_top_c_score(dy, w, s, m, v, outS, outM, outV, mask, n, decay, signFloor, wd, β1, 1−β1,
+ * β2, 1−β2, ε, 1/c2, stepSize)`: Adam on a WSN score s from dy = ∂L/∂(W ⊙ m), its
+ * straight-through gradient ∂s = (dy·W)·sign(s) (as {@link TOP_C_MASKED_WEIGHT_GRAD}) made on the
+ * fly from the weight before its own update. Bit-identical to that kernel followed by `adam`.
+ */
+export const ADAM_TOP_C_SCORE_KERNEL: LanewiseKernel = {
+  name: 'adam_top_c_score',
+  inputs: ['dy', 'w', 's', 'm', 'v'],
+  outputs: [
+    { name: 's', keep: 's' },
+    { name: 'm', keep: 'm' },
+    { name: 'v', keep: 'v' },
+  ],
+  ints: ['sign_floor'],
+  options: ['decay'],
+  scalars: ADAM_SCALARS,
+  locals: ['key', 'g', 'grad'],
+  body: ({ decay }) => `(local.set $key (v128.and (local.get $s) ${ABS}))
+      (local.set $g (f32x4.mul (f32x4.mul (local.get $dy) (local.get $w))
+        (v128.and (v128.or (v128.and (local.get $s) ${SIGN}) ${ONE})
+          (v128.and (i32x4.ge_s (local.get $key) (i32x4.splat (local.get $sign_floor)))
+            (i32x4.le_s (local.get $key) ${SPLAT('0x7f800000')})))))
+      ${adamStatements({ w: 's', g: 'g', m: 'm', v: 'v', outW: 'out_s', outM: 'out_m', outV: 'out_v', grad: 'grad', invCorrection2: 'inv_correction2', stepSize: 'step_size' }, decay)}`,
 };
