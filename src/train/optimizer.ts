@@ -178,6 +178,24 @@ export function _slotOptimizer(
     return v;
   };
 
+  /** Heap pointers of one parameter's fused update: weight, gradient, slots, outputs, its update mask. */
+  const fusedIo = (
+    name: string, variable: tf.Tensor, grad: tf.Tensor, old: readonly tf.Tensor[], out: tf.Tensor, outSlots: readonly tf.Tensor[], step: number,
+  ): _FusedUpdate => {
+    const mask = masks.get(name);
+    return {
+      weight: _heapPointer(variable),
+      grad: _heapPointer(grad),
+      slots: old.map((t) => _heapPointer(t)),
+      outWeight: _heapPointer(out),
+      outSlots: outSlots.map((t) => _heapPointer(t)),
+      mask: mask ? _heapPointer(mask) : 0,
+      size: variable.size,
+      step,
+      learningRate: lr,
+    };
+  };
+
   /** One parameter's update from its gradient (fused on wasm), slots and step count included. */
   const applyOne = (name: string, grad: tf.Tensor): void => {
     const variable = expectParam('applyGradients', name);
@@ -187,18 +205,7 @@ export function _slotOptimizer(
       const kernels = _hostKernels();
       if (kernels !== null && variable.dtype === 'float32' && grad.dtype === 'float32') {
         const [weight, ...updated] = [variable, ...old].map(() => _heapTensor(variable.shape));
-        const mask = masks.get(name);
-        rule.updateFused(kernels, {
-          weight: _heapPointer(variable),
-          grad: _heapPointer(grad),
-          slots: old.map((t) => _heapPointer(t)),
-          outWeight: _heapPointer(weight),
-          outSlots: updated.map((t) => _heapPointer(t)),
-          mask: mask ? _heapPointer(mask) : 0,
-          size: variable.size,
-          step,
-          learningRate: lr,
-        });
+        rule.updateFused(kernels, fusedIo(name, variable, grad, old, weight, updated, step));
         variable.assign(weight);
         return updated.map((s) => tf.keep(s));
       }
@@ -257,21 +264,9 @@ export function _slotOptimizer(
         const [freshW, freshS] = tf.tidy(() => {
           const [newWeight, ...newSlotsW] = [weight, ...oldW].map(() => _heapTensor(weight.shape));
           const [newScore, ...newSlotsS] = [score, ...oldS].map(() => _heapTensor(score.shape));
-          const mask = masks.get(weightName);
-          const io = (variable: tf.Tensor, old: tf.Tensor[], out: tf.Tensor, outSlots: tf.Tensor[], step: number, maskTensor?: tf.Tensor): _FusedUpdate => ({
-            weight: _heapPointer(variable),
-            grad: _heapPointer(grad),
-            slots: old.map((t) => _heapPointer(t)),
-            outWeight: _heapPointer(out),
-            outSlots: outSlots.map((t) => _heapPointer(t)),
-            mask: maskTensor ? _heapPointer(maskTensor) : 0,
-            size: variable.size,
-            step,
-            learningRate: lr,
-          });
           rule.updateTopCFused!(kernels!, {
-            weight: io(weight, oldW, newWeight, newSlotsW, stepW, mask),
-            score: io(score, oldS, newScore, newSlotsS, stepS, masks.get(scoreName)),
+            weight: fusedIo(weightName, weight, grad, oldW, newWeight, newSlotsW, stepW),
+            score: fusedIo(scoreName, score, grad, oldS, newScore, newSlotsS, stepS),
             tauKey,
             signFloorKey: _signFloorKey(tf.getBackend()),
           });
