@@ -8,11 +8,12 @@
  *   W ← W − (lr / (1−β1^t)) · m / (√v · (1/√(1−β2^t)) + ε)
  *
  * (PyTorch divides √v by √(1−β2^t); multiplying by its float32 reciprocal saves a division per
- * entry and differs by at most one rounding.)
+ * entry and differs by at most one rounding. Moments below 2^−126 are stored as +0, which keeps
+ * the arithmetic out of slow subnormals: see `_flushSubnormal`.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange } from '../errors';
-import { _slotOptimizer, type _FusedUpdate, type _UpdateRule, type Optimizer } from './optimizer';
+import { _flushSubnormal, _slotOptimizer, type _FusedUpdate, type _UpdateRule, type Optimizer } from './optimizer';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -56,8 +57,8 @@ export function _adamRule(options: AdamOptions): _UpdateRule {
     hyper: { beta1, beta2, epsilon, weightDecay },
     update(weight, grad, [m0, v0], step, learningRate) {
       const g = weightDecay > 0 ? tf.add(grad, tf.mul(weight, weightDecay)) : grad;
-      const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-      const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+      const m = _flushSubnormal(tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1)));
+      const v = _flushSubnormal(tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2)));
       const stepSize = learningRate / (1 - beta1 ** step);
       const denom = tf.add(tf.mul(tf.sqrt(v), 1 / Math.sqrt(1 - beta2 ** step)), epsilon);
       return { weight: tf.sub(weight, tf.mul(tf.div(m, denom), stepSize)), slots: [m, v] };

@@ -4,10 +4,13 @@
  * (methods.md §2.2: lr 0.01, momentum 0.9, weight decay 5e-4):
  *
  *   g ← ∇W + λ·W;   b ← μ·b + g   (b starts at 0, so the first b = g);   W ← W − lr·b
+ *
+ * (b is stored as +0 where it falls below 2^−126, out of slow subnormal arithmetic: see
+ * `_flushSubnormal`.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange } from '../errors';
-import { _slotOptimizer, type _UpdateRule, type Optimizer } from './optimizer';
+import { _flushSubnormal, _slotOptimizer, type _UpdateRule, type Optimizer } from './optimizer';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -44,7 +47,7 @@ export function _sgdRule(options: SgdOptions): _UpdateRule {
     hyper: { momentum, weightDecay },
     update(weight, grad, slots, _step, learningRate) {
       const g = weightDecay > 0 ? tf.add(grad, tf.mul(weight, weightDecay)) : grad;
-      const direction = momentum > 0 ? tf.add(tf.mul(slots[0], momentum), g) : g;
+      const direction = momentum > 0 ? _flushSubnormal(tf.add(tf.mul(slots[0], momentum), g)) : g;
       return {
         weight: tf.sub(weight, tf.mul(direction, learningRate)),
         slots: momentum > 0 ? [direction] : [],

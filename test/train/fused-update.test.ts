@@ -94,3 +94,41 @@ test('fused updates on wasm leak no tensors and do not change an earlier clone o
   tf.dispose([snapshot, w]);
   opt.dispose();
 });
+
+test('a moment or momentum decaying without gradient is flushed to +0, not left subnormal, on cpu and on wasm alike', async () => {
+  // Unflushed float32 arithmetic: b ← 0.9·b from 1e-31 reaches the subnormals after ~150 steps
+  // and sticks there (0.9·k·2^−149 rounds back to k·2^−149 for small k).
+  let unflushed = Math.fround(1e-31);
+  for (let s = 0; s < 300; s++) unflushed = Math.fround(unflushed * Math.fround(0.9));
+  assert.ok(unflushed > 0 && unflushed < 2 ** -126, `plain float32 decay sticks subnormal (${unflushed})`);
+
+  const n = 5; // one 4-lane vector and a 1-entry tail
+  const makers = [
+    (v: Map<string, tf.Variable>) => adam(v, { learningRate: 1e-3 }),
+    (v: Map<string, tf.Variable>) => sgd(v, { learningRate: 0.1, momentum: 0.9 }),
+  ];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await useTestBackend(backend);
+    for (const make of makers) {
+      const w = tf.variable(tf.ones([n]));
+      const opt = make(new Map([['w', w]]));
+      const slotsAfter = (): Float32Array[] => {
+        const state = opt.getState();
+        const out = [...state.slots.values()].map((t) => t.dataSync().slice() as Float32Array);
+        tf.dispose([...state.slots.values()]);
+        return out;
+      };
+      tf.tidy(() => opt.applyGradients(new Map([['w', tf.fill([n], 1e-30)]])));
+      for (let s = 0; s < 100; s++) tf.tidy(() => opt.applyGradients(new Map([['w', tf.zeros([n])]])));
+      const first = slotsAfter()[0]; // m or the momentum: ~1e-31 · 0.9^100, still normal
+      assert.ok(first.every((x) => x >= 2 ** -126), `${backend} ${opt.kind}: still normal after 100 steps`);
+      for (let s = 0; s < 200; s++) tf.tidy(() => opt.applyGradients(new Map([['w', tf.zeros([n])]])));
+      for (const slot of slotsAfter()) {
+        slot.forEach((x) => assert.ok(Object.is(x, 0), `${backend} ${opt.kind}: slot entry ${x} should be +0`));
+      }
+      assert.ok(w.dataSync().every((x) => Number.isFinite(x) && x <= 1));
+      opt.dispose();
+      w.dispose();
+    }
+  }
+});

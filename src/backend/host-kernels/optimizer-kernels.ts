@@ -2,12 +2,23 @@
  * The optimizers' update rules as fused lane-wise kernels. Each performs exactly the float32
  * operations, in the same order, as the tensor-op rule in src/train (adam.ts, sgd.ts), so the
  * results are bit-identical to it (wasm SIMD has no fused multiply-add; every op rounds once).
+ * Like those rules, they store a moment or momentum below the smallest normal float32 as +0
+ * (see `flushSubnormal` in src/train/optimizer.ts).
  */
 import type { LanewiseKernel } from './lanewise-wat';
 
 /** Sets $grad: g + W·wd with the `decay` option, else g (the tensor rules' order). */
 function decayedGradient(decay: boolean): string {
   return `(local.set $grad ${decay ? '(f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $wd)))' : '(local.get $g)'})`;
+}
+
+/**
+ * WAT statement: `$name` ← +0 where |$name| < 2^−126 (a subnormal or ±0), else unchanged (NaN
+ * kept): the kernels' form of `flushSubnormal` in src/train/optimizer.ts.
+ */
+export function flushSubnormalStatement(name: string): string {
+  return `(local.set $${name} (v128.andnot (local.get $${name})
+        (f32x4.lt (f32x4.abs (local.get $${name})) (v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000))))`;
 }
 
 /** The v128 locals one Adam update reads and writes, and its per-parameter scalars. */
@@ -37,6 +48,8 @@ export function adamStatements(l: AdamLocals, decay: boolean): string {
       (local.set $${l.outM} (f32x4.add (f32x4.mul ${get(l.m)} (local.get $beta1)) (f32x4.mul ${get(l.grad)} (local.get $one_minus_beta1))))
       (local.set $${l.outV} (f32x4.add (f32x4.mul ${get(l.v)} (local.get $beta2))
         (f32x4.mul (f32x4.mul ${get(l.grad)} ${get(l.grad)}) (local.get $one_minus_beta2))))
+      ${flushSubnormalStatement(l.outM)}
+      ${flushSubnormalStatement(l.outV)}
       (local.set $${l.outW} (f32x4.sub ${get(l.w)} (f32x4.mul
         (f32x4.div ${get(l.outM)} (f32x4.add (f32x4.mul (f32x4.sqrt ${get(l.outV)}) ${get(l.invCorrection2)}) (local.get $epsilon)))
         ${get(l.stepSize)})))`;
@@ -44,7 +57,7 @@ export function adamStatements(l: AdamLocals, decay: boolean): string {
 
 /**
  * Adam (PyTorch semantics): g ← g + wd·W (option `decay`); m ← m·β1 + g·(1−β1);
- * v ← v·β2 + g²·(1−β2); W ← W − (m / (√v · (1/c2) + ε))·stepSize.
+ * v ← v·β2 + g²·(1−β2) (each moment flushed when subnormal); W ← W − (m / (√v · (1/c2) + ε))·stepSize.
  */
 export const ADAM_KERNEL: LanewiseKernel = {
   name: 'adam',
@@ -64,7 +77,7 @@ export const ADAM_KERNEL: LanewiseKernel = {
   }, decay),
 };
 
-/** SGD with momentum: g ← g + wd·W (option `decay`); b ← b·μ + g; W ← W − b·lr. */
+/** SGD with momentum: g ← g + wd·W (option `decay`); b ← b·μ + g (flushed when subnormal); W ← W − b·lr. */
 export const SGD_MOMENTUM_KERNEL: LanewiseKernel = {
   name: 'sgd_momentum',
   inputs: ['w', 'g', 'b'],
@@ -78,6 +91,7 @@ export const SGD_MOMENTUM_KERNEL: LanewiseKernel = {
   locals: ['grad'],
   body: ({ decay }) => `${decayedGradient(decay)}
       (local.set $out_b (f32x4.add (f32x4.mul (local.get $b) (local.get $momentum)) (local.get $grad)))
+      ${flushSubnormalStatement('out_b')}
       (local.set $out_w (f32x4.sub (local.get $w) (f32x4.mul (local.get $out_b) (local.get $lr))))`,
 };
 
