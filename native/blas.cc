@@ -1,13 +1,17 @@
-// TicketLab's optional native matrix multiply: N-API bindings to the system BLAS (OpenBLAS from
-// Debian's libopenblas-dev) that multiply float32 matrices in place in any typed-array memory,
-// including the wasm backend's heap. Built by scripts/build-native.cjs at install time; when it
+// TicketLab's optional native kernels: N-API bindings to the system BLAS (OpenBLAS from Debian's
+// libopenblas-dev) that multiply float32 matrices in place in any typed-array memory, including
+// the wasm backend's heap; convolutions built on it; and Adam updates in that heap. Built by scripts/build-native.cjs at install time; when it
 // is missing, TicketLab uses its wasm kernels (src/backend/native-blas.ts).
 #include <node_api.h>
 #include <cblas.h>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <string>
 
 #include "conv.h"
+#include "optimizer.h"
 #include "pool.h"
 
 namespace {
@@ -136,6 +140,129 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The heap (a Uint8Array over the wasm backend's memory) and the Float64Array of arguments of an
+// optimizer call; throws and returns false on a wrong type or count.
+bool HeapAndArguments(napi_env env, napi_callback_info info, const char* name, size_t count, uint8_t** heap, size_t* heapBytes,
+                      const double** args) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  napi_typedarray_type type;
+  size_t length;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset;
+  if (argc != 2 || napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &offset) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, nullptr, (std::string(name) + ": expected (heap: Uint8Array, args: Float64Array)").c_str());
+    return false;
+  }
+  *heap = static_cast<uint8_t*>(data);
+  *heapBytes = length;
+  if (napi_get_typedarray_info(env, argv[1], &type, &length, &data, &buffer, &offset) != napi_ok || type != napi_float64_array || length != count) {
+    napi_throw_type_error(env, nullptr, (std::string(name) + ": expected " + std::to_string(count) + " arguments in a Float64Array").c_str());
+    return false;
+  }
+  *args = static_cast<const double*>(data);
+  return true;
+}
+
+// Checks byte offset `at` of `count` elements of `size` bytes in a heap of `heapBytes`; a mask
+// offset of 0 means none (null). Throws a RangeError naming the argument when it does not fit.
+template <class T>
+bool HeapArray(napi_env env, uint8_t* heap, size_t heapBytes, double at, int64_t count, const char* what, bool optional, T** out) {
+  if (optional && at == 0) {
+    *out = nullptr;
+    return true;
+  }
+  const double end = at + static_cast<double>(count) * sizeof(T);
+  if (!(at >= 0) || at != std::floor(at) || static_cast<int64_t>(at) % alignof(T) != 0 || end > static_cast<double>(heapBytes)) {
+    char message[160];
+    std::snprintf(message, sizeof message, "adam: %s (byte offset %.17g, %lld entries) lies outside the heap or is misaligned", what, at,
+                  static_cast<long long>(count));
+    napi_throw_range_error(env, nullptr, message);
+    return false;
+  }
+  *out = reinterpret_cast<T*>(heap + static_cast<int64_t>(at));
+  return true;
+}
+
+bool EntryCount(napi_env env, double n, int64_t* out) {
+  if (!(n >= 0) || n != std::floor(n) || n > 9007199254740991.0) {
+    napi_throw_range_error(env, nullptr, "adam: the entry count must be a non-negative integer");
+    return false;
+  }
+  *out = static_cast<int64_t>(n);
+  return true;
+}
+
+// The Adam hyper-parameters at args[first ...]: wd, β1, 1−β1, β2, 1−β2, ε.
+ticketlab::AdamHyper Hyper(const double* args, bool decay, int first) {
+  return {decay, static_cast<float>(args[first]), static_cast<float>(args[first + 1]), static_cast<float>(args[first + 2]),
+          static_cast<float>(args[first + 3]), static_cast<float>(args[first + 4]), static_cast<float>(args[first + 5])};
+}
+
+// adam(heap, [w, g, m, v, outW, outM, outV, mask, n, decay, threads, wd, β1, 1−β1, β2, 1−β2, ε,
+// 1/c2, stepSize]): pointers are byte offsets in `heap`, mask 0 for none.
+napi_value Adam(napi_env env, napi_callback_info info) {
+  uint8_t* heap;
+  size_t bytes;
+  const double* args;
+  if (!HeapAndArguments(env, info, "adam", 19, &heap, &bytes, &args)) return nullptr;
+  int64_t n;
+  if (!EntryCount(env, args[8], &n)) return nullptr;
+  ticketlab::AdamArrays a;
+  const float** inputs[] = {&a.w, &a.g, &a.m, &a.v};
+  float** outputs[] = {&a.outW, &a.outM, &a.outV};
+  const char* names[] = {"w", "g", "m", "v", "outW", "outM", "outV"};
+  for (int i = 0; i < 4; ++i) {
+    if (!HeapArray(env, heap, bytes, args[i], n, names[i], false, inputs[i])) return nullptr;
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (!HeapArray(env, heap, bytes, args[4 + i], n, names[4 + i], false, outputs[i])) return nullptr;
+  }
+  if (!HeapArray(env, heap, bytes, args[7], n, "mask", true, &a.mask)) return nullptr;
+  const ticketlab::AdamStep step = {static_cast<float>(args[17]), static_cast<float>(args[18])};
+  ticketlab::AdamUpdate(a, n, Hyper(args, args[9] != 0, 11), step, static_cast<int>(args[10]));
+  return nullptr;
+}
+
+// adamTopC(heap, [dy, s, w, mW, vW, mS, vS, outW, outMW, outVW, outS, outMS, outVS, maskW, maskS,
+// n, decay, tauKey, signFloorKey, threads, wd, β1, 1−β1, β2, 1−β2, ε, 1/c2 of W, stepSize of W,
+// 1/c2 of s, stepSize of s]).
+napi_value AdamTopC(napi_env env, napi_callback_info info) {
+  uint8_t* heap;
+  size_t bytes;
+  const double* args;
+  if (!HeapAndArguments(env, info, "adamTopC", 30, &heap, &bytes, &args)) return nullptr;
+  int64_t n;
+  if (!EntryCount(env, args[15], &n)) return nullptr;
+  ticketlab::AdamTopCArrays a;
+  const float** inputs[] = {&a.dy, &a.s, &a.w, &a.mW, &a.vW, &a.mS, &a.vS};
+  float** outputs[] = {&a.outW, &a.outMW, &a.outVW, &a.outS, &a.outMS, &a.outVS};
+  const char* names[] = {"dy", "s", "w", "mW", "vW", "mS", "vS", "outW", "outMW", "outVW", "outS", "outMS", "outVS"};
+  for (int i = 0; i < 7; ++i) {
+    if (!HeapArray(env, heap, bytes, args[i], n, names[i], false, inputs[i])) return nullptr;
+  }
+  for (int i = 0; i < 6; ++i) {
+    if (!HeapArray(env, heap, bytes, args[7 + i], n, names[7 + i], false, outputs[i])) return nullptr;
+  }
+  if (!HeapArray(env, heap, bytes, args[13], n, "maskW", true, &a.maskW)) return nullptr;
+  if (!HeapArray(env, heap, bytes, args[14], n, "maskS", true, &a.maskS)) return nullptr;
+  a.tauKey = static_cast<int32_t>(args[17]);
+  a.signFloorKey = static_cast<int32_t>(args[18]);
+  a.stepW = {static_cast<float>(args[26]), static_cast<float>(args[27])};
+  a.stepS = {static_cast<float>(args[28]), static_cast<float>(args[29])};
+  ticketlab::AdamTopCUpdate(a, n, Hyper(args, args[16] != 0, 20), static_cast<int>(args[19]));
+  return nullptr;
+}
+
+napi_value Simd(napi_env env, napi_callback_info) {
+  napi_value out;
+  const char* name = ticketlab::AdamSimd();
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value args[1];
@@ -156,6 +283,12 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "conv2dInputGrad", fn);
   napi_create_function(env, "conv2dFilterGrad", NAPI_AUTO_LENGTH, Conv<ticketlab::Conv2dFilterGrad>, nullptr, &fn);
   napi_set_named_property(env, exports, "conv2dFilterGrad", fn);
+  napi_create_function(env, "adam", NAPI_AUTO_LENGTH, Adam, nullptr, &fn);
+  napi_set_named_property(env, exports, "adam", fn);
+  napi_create_function(env, "adamTopC", NAPI_AUTO_LENGTH, AdamTopC, nullptr, &fn);
+  napi_set_named_property(env, exports, "adamTopC", fn);
+  napi_create_function(env, "simd", NAPI_AUTO_LENGTH, Simd, nullptr, &fn);
+  napi_set_named_property(env, exports, "simd", fn);
   napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn);
   napi_set_named_property(env, exports, "setThreads", fn);
   return exports;

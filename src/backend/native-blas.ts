@@ -1,10 +1,11 @@
 /**
- * TicketLab's optional native matrix multiply: a small N-API binding to the system BLAS
- * (native/blas.cc, built at install by scripts/build-native.cjs against Debian's OpenBLAS). It
- * multiplies float32 matrices in place in the wasm backend's heap, with transposes handled by
- * BLAS itself, at several times XNNPACK-on-wasm's throughput (128-bit SIMD, no FMA) on x86 with
- * AVX2/FMA. When the binding is missing or `TICKETLAB_NATIVE_BLAS=0`, the wasm kernels run
- * alone and give the same numbers up to float32 rounding.
+ * TicketLab's optional native kernels: a small N-API binding to the system BLAS (native/blas.cc,
+ * built at install by scripts/build-native.cjs against Debian's OpenBLAS). It multiplies float32
+ * matrices in place in the wasm backend's heap, with transposes handled by BLAS itself, at
+ * several times XNNPACK-on-wasm's throughput (128-bit SIMD, no FMA) on x86 with AVX2/FMA, and
+ * runs Adam's updates there with eight-lane AVX2 (native/optimizer.cc). When the binding is
+ * missing or `TICKETLAB_NATIVE_BLAS=0`, the wasm kernels run alone and give the same numbers:
+ * up to float32 rounding for the products, bit for bit for Adam.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,6 +30,16 @@ export interface NativeBlas {
   conv2dInputGrad(geometry: Int32Array, dy: Float32Array, w: Float32Array, dx: Float32Array, threads: number): void;
   conv2dFilterGrad(geometry: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array, threads: number): void;
   setThreads(threads: number): void;
+  /**
+   * Adam over byte offsets in `heap` (the wasm backend's memory), bit-identical to the wasm
+   * `adam` kernel, AVX2 where the CPU has it; `args` as in native/blas.cc. Absent from bindings
+   * built before it existed.
+   */
+  adam?(heap: Uint8Array, args: Float64Array): void;
+  /** WSN's W and s updated in one pass (the wasm `adam_top_c_weight` then `adam_top_c_score`). */
+  adamTopC?(heap: Uint8Array, args: Float64Array): void;
+  /** The vector code the native kernels run: 'avx2' or 'scalar'. */
+  simd?(): string;
 }
 
 let nativeThreads = 1;
@@ -74,7 +85,8 @@ export function _nativeBlas(): NativeBlas | null {
       try {
         const blas = require(file) as NativeBlas;
         blas.setThreads(1);
-        loaded = { blas, why: `OpenBLAS via ${path.basename(file)}` };
+        const adam = typeof blas.adam === 'function' && typeof blas.simd === 'function' ? `; Adam ${blas.simd()}` : '';
+        loaded = { blas, why: `OpenBLAS via ${path.basename(file)}${adam}` };
       } catch (e) {
         loaded = { blas: null, why: `failed to load: ${(e as Error).message.split('\n')[0]}` };
       }

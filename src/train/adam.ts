@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange } from '../errors';
-import { _flushSubnormal, _slotOptimizer, type _FusedUpdate, type _UpdateRule, type Optimizer } from './optimizer';
+import { _flushSubnormal, _slotOptimizer, type _UpdateRule, type Optimizer } from './optimizer';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -71,17 +71,12 @@ export function _adamRule(options: AdamOptions): _UpdateRule {
       );
     },
     updateTopCFused(kernels, { weight: w, score: s, tauKey, signFloorKey }) {
-      // The score's pass reads the weight before its update (the weight's pass writes a new buffer).
-      const hyper = (io: _FusedUpdate) => [
-        weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, 1 / Math.sqrt(1 - beta2 ** io.step), io.learningRate / (1 - beta1 ** io.step),
-      ] as const;
-      kernels.adam_top_c_weight(
-        w.grad, s.weight, w.weight, w.slots[0], w.slots[1], w.outWeight, w.outSlots[0], w.outSlots[1], w.mask, w.size,
-        weightDecay > 0 ? 1 : 0, tauKey, ...hyper(w),
-      );
-      kernels.adam_top_c_score(
-        s.grad, w.weight, s.weight, s.slots[0], s.slots[1], s.outWeight, s.outSlots[0], s.outSlots[1], s.mask, s.size,
-        weightDecay > 0 ? 1 : 0, signFloorKey, ...hyper(s),
+      kernels.adam_top_c(
+        w.grad, s.weight, w.weight, w.slots[0], w.slots[1], s.slots[0], s.slots[1],
+        w.outWeight, w.outSlots[0], w.outSlots[1], s.outWeight, s.outSlots[0], s.outSlots[1], w.mask, s.mask, w.size,
+        weightDecay > 0 ? 1 : 0, tauKey, signFloorKey, weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, epsilon,
+        1 / Math.sqrt(1 - beta2 ** w.step), w.learningRate / (1 - beta1 ** w.step),
+        1 / Math.sqrt(1 - beta2 ** s.step), s.learningRate / (1 - beta1 ** s.step),
       );
     },
   };

@@ -11,6 +11,7 @@ const blas = _nativeBlas();
 test('the native BLAS binding is loaded where it is required (CI builds it)', { skip: !required && blas === null ? `not built here: ${_nativeBlasStatus()}` : false }, () => {
   assert.ok(blas !== null, _nativeBlasStatus());
   assert.match(_nativeBlasStatus(), /OpenBLAS/);
+  assert.match(_nativeBlasStatus(), /Adam (avx2|scalar)/, 'the binding has the native Adam kernels');
 });
 
 test('native sgemm multiplies with each transpose flag, in place in any Float32Array memory', { skip: blas === null ? 'not built here' : false }, () => {
@@ -85,8 +86,11 @@ test('BatchMatMul on the native path matches cpu, including empty and broadcast 
   }
 });
 
-test('without the native binding the wasm kernels alone match cpu (matmul and conv tests, TICKETLAB_NATIVE_BLAS=0)', { timeout: 300_000 }, () => {
-  const files = ['test/backend/matmul-segment-kernels.test.ts', 'test/backend/conv-kernels.test.ts'];
+test('without the native binding the wasm kernels alone match cpu (matmul, conv and optimizer tests, TICKETLAB_NATIVE_BLAS=0)', { timeout: 300_000 }, () => {
+  const files = [
+    'test/backend/matmul-segment-kernels.test.ts', 'test/backend/conv-kernels.test.ts',
+    'test/train/fused-update.test.ts', 'test/train/top-c-gradients.test.ts',
+  ];
   // A fresh test run of its own: without NODE_TEST_CONTEXT it reports to stdout, not to us.
   const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {

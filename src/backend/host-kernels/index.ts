@@ -19,6 +19,7 @@ import { DROPOUT_KEEP_FUNCTION } from './dropout-wat';
 import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
 import { _registerReluGradient, RELU_GRAD_KERNEL, RELU_KERNEL } from './relu-kernels';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
+import { _nativeAdamKernels } from './native-adam';
 import { ADAM_TOP_C_SCORE_KERNEL, ADAM_TOP_C_WEIGHT_KERNEL, TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
 /**
@@ -59,6 +60,17 @@ export interface HostKernels {
     decay: number, signFloor: number, wd: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
     epsilon: number, invCorrection2: number, stepSize: number,
   ): void;
+  /**
+   * WSN's weight W and score s updated from dy = ∂L/∂(W ⊙ m): `adam_top_c_weight` on W, then
+   * `adam_top_c_score` on s (which reads the old W), as one call; one pass over the arrays on the
+   * native binding (native-adam.ts). Masks 0 for none.
+   */
+  adam_top_c(
+    dy: number, s: number, w: number, mW: number, vW: number, mS: number, vS: number,
+    outW: number, outMW: number, outVW: number, outS: number, outMS: number, outVS: number, maskW: number, maskS: number, n: number,
+    decay: number, tauKey: number, signFloor: number, wd: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    epsilon: number, invCorrection2W: number, stepSizeW: number, invCorrection2S: number, stepSizeS: number,
+  ): void;
   /** dst[j·dstStride + i] = src[i·srcStride + j], 4-byte elements (transpose-wat.ts). */
   transpose2d(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
   /** [a, b, block] → [b, a, block], 4-byte elements. */
@@ -89,8 +101,21 @@ export const LANEWISE_SPLIT_MIN_LENGTH = 1 << 18;
 let programCount = 0;
 
 let installed: {
-  backend: tf.KernelBackend; kernels: HostKernels; memory: WebAssembly.Memory; splitter: LanewiseSplitter | null;
+  backend: tf.KernelBackend; kernels: HostKernels; wasmKernels: HostKernels; memory: WebAssembly.Memory; splitter: LanewiseSplitter | null;
 } | null = null;
+
+/** `adam_top_c` as its two wasm kernels, weight first (the score's pass reads the old weight). */
+function adamTopCOnWasm(kernels: Omit<HostKernels, 'adam_top_c'>): HostKernels['adam_top_c'] {
+  return (dy, s, w, mW, vW, mS, vS, outW, outMW, outVW, outS, outMS, outVS, maskW, maskS, n, decay, tauKey, signFloor,
+    wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2W, stepSizeW, invCorrection2S, stepSizeS) => {
+    kernels.adam_top_c_weight(
+      dy, s, w, mW, vW, outW, outMW, outVW, maskW, n, decay, tauKey, wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2W, stepSizeW,
+    );
+    kernels.adam_top_c_score(
+      dy, w, s, mS, vS, outS, outMS, outVS, maskS, n, decay, signFloor, wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2S, stepSizeS,
+    );
+  };
+}
 
 /**
  * Compiles the fused kernels against a started wasm backend's memory. Returns null when they
@@ -119,7 +144,10 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
       ? { parts: hostHelperCount() + 1, minLength: LANEWISE_SPLIT_MIN_LENGTH, run: (name: string, parts: readonly (readonly number[])[]) => runWasmParts(program, name, parts) }
       : null;
     const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, exports, splitter)]));
-    installed = { backend, kernels: { ...exports, ...entries } as unknown as HostKernels, memory, splitter };
+    const compiled = { ...exports, ...entries } as unknown as Omit<HostKernels, 'adam_top_c'>;
+    const wasmKernels: HostKernels = { ...compiled, adam_top_c: adamTopCOnWasm(compiled) };
+    const kernels: HostKernels = { ...wasmKernels, ...(_nativeAdamKernels(memory) ?? {}) };
+    installed = { backend, kernels, wasmKernels, memory, splitter };
     _registerReluGradient(_fusedReluGrad);
     return null;
   } catch (e) {
@@ -131,6 +159,15 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
 export function _hostKernels(): HostKernels | null {
   if (installed === null || tf.getBackend() !== 'wasm' || tf.backend() !== installed.backend) return null;
   return installed.kernels;
+}
+
+/**
+ * The fused kernels as compiled wasm alone, without the native binding's replacements (tests
+ * compare the two), under the same conditions as {@link _hostKernels}.
+ * @internal
+ */
+export function _wasmHostKernels(): HostKernels | null {
+  return _hostKernels() === null ? null : installed!.wasmKernels;
 }
 
 /**
