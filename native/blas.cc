@@ -186,6 +186,15 @@ bool HeapArray(napi_env env, uint8_t* heap, size_t heapBytes, double at, int64_t
   return true;
 }
 
+// The `count` float32 arrays of n entries at byte offsets args[first …] (names for errors).
+bool FloatArrays(napi_env env, uint8_t* heap, size_t heapBytes, const double* args, int first, int count, int64_t n,
+                 const char* const* names, float** out) {
+  for (int i = 0; i < count; ++i) {
+    if (!HeapArray(env, heap, heapBytes, args[first + i], n, names[i], false, &out[i])) return false;
+  }
+  return true;
+}
+
 bool EntryCount(napi_env env, double n, int64_t* out) {
   if (!(n >= 0) || n != std::floor(n) || n > 9007199254740991.0) {
     napi_throw_range_error(env, nullptr, "adam: the entry count must be a non-negative integer");
@@ -210,16 +219,10 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   if (!HeapAndArguments(env, info, "adam", 19, &heap, &bytes, &args)) return nullptr;
   int64_t n;
   if (!EntryCount(env, args[8], &n)) return nullptr;
-  ticketlab::AdamArrays a;
-  const float** inputs[] = {&a.w, &a.g, &a.m, &a.v};
-  float** outputs[] = {&a.outW, &a.outM, &a.outV};
-  const char* names[] = {"w", "g", "m", "v", "outW", "outM", "outV"};
-  for (int i = 0; i < 4; ++i) {
-    if (!HeapArray(env, heap, bytes, args[i], n, names[i], false, inputs[i])) return nullptr;
-  }
-  for (int i = 0; i < 3; ++i) {
-    if (!HeapArray(env, heap, bytes, args[4 + i], n, names[4 + i], false, outputs[i])) return nullptr;
-  }
+  const char* const names[] = {"w", "g", "m", "v", "outW", "outM", "outV"};
+  float* p[7];
+  if (!FloatArrays(env, heap, bytes, args, 0, 7, n, names, p)) return nullptr;
+  ticketlab::AdamArrays a = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], nullptr};
   if (!HeapArray(env, heap, bytes, args[7], n, "mask", true, &a.mask)) return nullptr;
   const ticketlab::AdamStep step = {static_cast<float>(args[17]), static_cast<float>(args[18])};
   ticketlab::AdamUpdate(a, n, Hyper(args, args[9] != 0, 11), step, static_cast<int>(args[10]));
@@ -236,16 +239,10 @@ napi_value AdamTopC(napi_env env, napi_callback_info info) {
   if (!HeapAndArguments(env, info, "adamTopC", 30, &heap, &bytes, &args)) return nullptr;
   int64_t n;
   if (!EntryCount(env, args[15], &n)) return nullptr;
-  ticketlab::AdamTopCArrays a;
-  const float** inputs[] = {&a.dy, &a.s, &a.w, &a.mW, &a.vW, &a.mS, &a.vS};
-  float** outputs[] = {&a.outW, &a.outMW, &a.outVW, &a.outS, &a.outMS, &a.outVS};
-  const char* names[] = {"dy", "s", "w", "mW", "vW", "mS", "vS", "outW", "outMW", "outVW", "outS", "outMS", "outVS"};
-  for (int i = 0; i < 7; ++i) {
-    if (!HeapArray(env, heap, bytes, args[i], n, names[i], false, inputs[i])) return nullptr;
-  }
-  for (int i = 0; i < 6; ++i) {
-    if (!HeapArray(env, heap, bytes, args[7 + i], n, names[7 + i], false, outputs[i])) return nullptr;
-  }
+  const char* const names[] = {"dy", "s", "w", "mW", "vW", "mS", "vS", "outW", "outMW", "outVW", "outS", "outMS", "outVS"};
+  float* p[13];
+  if (!FloatArrays(env, heap, bytes, args, 0, 13, n, names, p)) return nullptr;
+  ticketlab::AdamTopCArrays a = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], nullptr, nullptr, 0, 0, {}, {}};
   if (!HeapArray(env, heap, bytes, args[13], n, "maskW", true, &a.maskW)) return nullptr;
   if (!HeapArray(env, heap, bytes, args[14], n, "maskS", true, &a.maskS)) return nullptr;
   a.tauKey = static_cast<int32_t>(args[17]);

@@ -67,30 +67,40 @@ inline float TopCScoreGradient(float dy, float w, float s, int32_t signFloor) {
   return (dy * w) * sign;
 }
 
+// One parameter's arrays in an update pass: moments, outputs, update mask (null: none).
+struct ParamArrays {
+  const float *m, *v;
+  float *outW, *outM, *outV;
+  const uint8_t* mask;
+};
+
+// Adam on entry i of a parameter with value w and gradient grad, stored (old values where frozen).
+template <bool kDecay, bool kMask>
+inline void AdamStore1(float w, float grad, const ParamArrays& p, int64_t i, const AdamHyper& h, const AdamStep& step) {
+  const Entry e = AdamEntry<kDecay>(w, grad, p.m[i], p.v[i], h, step);
+  const bool keep = kMask && p.mask[i] == 0;
+  p.outW[i] = keep ? w : e.w;
+  p.outM[i] = keep ? p.m[i] : e.m;
+  p.outV[i] = keep ? p.v[i] : e.v;
+}
+
+inline ParamArrays Weight(const AdamArrays& a) { return {a.m, a.v, a.outW, a.outM, a.outV, a.mask}; }
+inline ParamArrays TopCWeight(const AdamTopCArrays& a) { return {a.mW, a.vW, a.outW, a.outMW, a.outVW, a.maskW}; }
+inline ParamArrays TopCScore(const AdamTopCArrays& a) { return {a.mS, a.vS, a.outS, a.outMS, a.outVS, a.maskS}; }
+
 template <bool kDecay, bool kMask>
 void AdamRangeScalar(const AdamArrays& a, int64_t begin, int64_t end, const AdamHyper& h, const AdamStep& step) {
-  for (int64_t i = begin; i < end; ++i) {
-    const Entry e = AdamEntry<kDecay>(a.w[i], a.g[i], a.m[i], a.v[i], h, step);
-    const bool keep = kMask && a.mask[i] == 0;
-    a.outW[i] = keep ? a.w[i] : e.w;
-    a.outM[i] = keep ? a.m[i] : e.m;
-    a.outV[i] = keep ? a.v[i] : e.v;
-  }
+  const ParamArrays p = Weight(a);
+  for (int64_t i = begin; i < end; ++i) AdamStore1<kDecay, kMask>(a.w[i], a.g[i], p, i, h, step);
 }
 
 template <bool kDecay, bool kMaskW, bool kMaskS>
 void AdamTopCRangeScalar(const AdamTopCArrays& a, int64_t begin, int64_t end, const AdamHyper& h) {
+  const ParamArrays weight = TopCWeight(a), score = TopCScore(a);
   for (int64_t i = begin; i < end; ++i) {
     const float w = a.w[i], s = a.s[i], dy = a.dy[i];
-    const Entry ew = AdamEntry<kDecay>(w, TopCWeightGradient(dy, s, a.tauKey), a.mW[i], a.vW[i], h, a.stepW);
-    const Entry es = AdamEntry<kDecay>(s, TopCScoreGradient(dy, w, s, a.signFloorKey), a.mS[i], a.vS[i], h, a.stepS);
-    const bool keepW = kMaskW && a.maskW[i] == 0, keepS = kMaskS && a.maskS[i] == 0;
-    a.outW[i] = keepW ? w : ew.w;
-    a.outMW[i] = keepW ? a.mW[i] : ew.m;
-    a.outVW[i] = keepW ? a.vW[i] : ew.v;
-    a.outS[i] = keepS ? s : es.w;
-    a.outMS[i] = keepS ? a.mS[i] : es.m;
-    a.outVS[i] = keepS ? a.vS[i] : es.v;
+    AdamStore1<kDecay, kMaskW>(w, TopCWeightGradient(dy, s, a.tauKey), weight, i, h, a.stepW);
+    AdamStore1<kDecay, kMaskS>(s, TopCScoreGradient(dy, w, s, a.signFloorKey), score, i, h, a.stepS);
   }
 }
 
@@ -142,22 +152,28 @@ TICKETLAB_AVX2 inline __m256i AtLeast8(__m256i key, int32_t floor) {
   return _mm256_xor_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(floor), key), _mm256_set1_epi32(-1));
 }
 
+// Adam on the 8 entries at i of a parameter with values w and gradients grad, stored (old values
+// where frozen).
+template <bool kDecay, bool kMask>
+TICKETLAB_AVX2 inline void AdamStore8(__m256 w, __m256 grad, const ParamArrays& p, int64_t i, const HyperVec& h, const StepVec& step) {
+  const __m256 m = _mm256_loadu_ps(p.m + i), v = _mm256_loadu_ps(p.v + i);
+  Vec8 e = Adam8<kDecay>(w, grad, m, v, h, step);
+  if (kMask) {
+    const __m256 frozen = Frozen8(p.mask + i);
+    e = {_mm256_blendv_ps(e.w, w, frozen), _mm256_blendv_ps(e.m, m, frozen), _mm256_blendv_ps(e.v, v, frozen)};
+  }
+  _mm256_storeu_ps(p.outW + i, e.w);
+  _mm256_storeu_ps(p.outM + i, e.m);
+  _mm256_storeu_ps(p.outV + i, e.v);
+}
+
 template <bool kDecay, bool kMask>
 TICKETLAB_AVX2 void AdamRangeAvx2(const AdamArrays& a, int64_t begin, int64_t end, const AdamHyper& hyper, const AdamStep& stepScalars) {
   const HyperVec h = Splat(hyper);
   const StepVec step = Splat(stepScalars);
+  const ParamArrays p = Weight(a);
   int64_t i = begin;
-  for (; i + 8 <= end; i += 8) {
-    const __m256 w = _mm256_loadu_ps(a.w + i), m = _mm256_loadu_ps(a.m + i), v = _mm256_loadu_ps(a.v + i);
-    Vec8 e = Adam8<kDecay>(w, _mm256_loadu_ps(a.g + i), m, v, h, step);
-    if (kMask) {
-      const __m256 frozen = Frozen8(a.mask + i);
-      e = {_mm256_blendv_ps(e.w, w, frozen), _mm256_blendv_ps(e.m, m, frozen), _mm256_blendv_ps(e.v, v, frozen)};
-    }
-    _mm256_storeu_ps(a.outW + i, e.w);
-    _mm256_storeu_ps(a.outM + i, e.m);
-    _mm256_storeu_ps(a.outV + i, e.v);
-  }
+  for (; i + 8 <= end; i += 8) AdamStore8<kDecay, kMask>(_mm256_loadu_ps(a.w + i), _mm256_loadu_ps(a.g + i), p, i, h, step);
   AdamRangeScalar<kDecay, kMask>(a, i, end, hyper, stepScalars);
 }
 
@@ -165,6 +181,7 @@ template <bool kDecay, bool kMaskW, bool kMaskS>
 TICKETLAB_AVX2 void AdamTopCRangeAvx2(const AdamTopCArrays& a, int64_t begin, int64_t end, const AdamHyper& hyper) {
   const HyperVec h = Splat(hyper);
   const StepVec stepW = Splat(a.stepW), stepS = Splat(a.stepS);
+  const ParamArrays weight = TopCWeight(a), score = TopCScore(a);
   const __m256i absBits = _mm256_set1_epi32(kAbsBits), signBits = _mm256_set1_epi32(kSignBits);
   const __m256i oneBits = _mm256_set1_epi32(kOneBits), infinityBits = _mm256_set1_epi32(kInfinityBits);
   int64_t i = begin;
@@ -180,25 +197,8 @@ TICKETLAB_AVX2 void AdamTopCRangeAvx2(const AdamTopCArrays& a, int64_t begin, in
     const __m256i hasSign = _mm256_andnot_si256(_mm256_cmpgt_epi32(key, infinityBits), AtLeast8(key, a.signFloorKey));
     const __m256 gradS = _mm256_mul_ps(_mm256_mul_ps(dy, w), _mm256_castsi256_ps(_mm256_and_si256(signed1, hasSign)));
 
-    const __m256 mW = _mm256_loadu_ps(a.mW + i), vW = _mm256_loadu_ps(a.vW + i);
-    Vec8 ew = Adam8<kDecay>(w, gradW, mW, vW, h, stepW);
-    if (kMaskW) {
-      const __m256 frozen = Frozen8(a.maskW + i);
-      ew = {_mm256_blendv_ps(ew.w, w, frozen), _mm256_blendv_ps(ew.m, mW, frozen), _mm256_blendv_ps(ew.v, vW, frozen)};
-    }
-    _mm256_storeu_ps(a.outW + i, ew.w);
-    _mm256_storeu_ps(a.outMW + i, ew.m);
-    _mm256_storeu_ps(a.outVW + i, ew.v);
-
-    const __m256 mS = _mm256_loadu_ps(a.mS + i), vS = _mm256_loadu_ps(a.vS + i);
-    Vec8 es = Adam8<kDecay>(s, gradS, mS, vS, h, stepS);
-    if (kMaskS) {
-      const __m256 frozen = Frozen8(a.maskS + i);
-      es = {_mm256_blendv_ps(es.w, s, frozen), _mm256_blendv_ps(es.m, mS, frozen), _mm256_blendv_ps(es.v, vS, frozen)};
-    }
-    _mm256_storeu_ps(a.outS + i, es.w);
-    _mm256_storeu_ps(a.outMS + i, es.m);
-    _mm256_storeu_ps(a.outVS + i, es.v);
+    AdamStore8<kDecay, kMaskW>(w, gradW, weight, i, h, stepW);
+    AdamStore8<kDecay, kMaskS>(s, gradS, score, i, h, stepS);
   }
   AdamTopCRangeScalar<kDecay, kMaskW, kMaskS>(a, i, end, hyper);
 }
