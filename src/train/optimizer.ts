@@ -68,7 +68,8 @@ export interface Optimizer {
    * weights: W gets ∂L/∂W = m ⊙ g and its score s the straight-through ∂L/∂s = sign(s) ⊙ W ⊙ g,
    * each through this optimizer's rule and update masks. The same numbers, bit for bit, as
    * {@link applyGradients} with those two gradients; with Adam on wasm each update makes its
-   * gradient on the fly (two passes per layer, neither gradient written to memory).
+   * gradient on the fly (one pass per layer on the native binding, two on wasm alone; neither
+   * gradient written to memory).
    * @throws InvalidArgumentError for an unknown name; ShapeMismatchError when shapes differ
    */
   applyTopCGradients(gradients: readonly TopCGradient[]): void;
