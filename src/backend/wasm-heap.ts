@@ -15,8 +15,11 @@ export interface WasmHeapBackend {
     readonly asm?: { readonly memory?: WebAssembly.Memory };
     readonly HEAPU8: Uint8Array;
   };
-  /** Per-tensor records; `memoryOffset` is the byte offset of the data in the heap. */
-  readonly dataIdMap: { get(dataId: tf.DataId): { readonly memoryOffset: number | null } | undefined };
+  /**
+   * Per-tensor records; `memoryOffset` is the byte offset of the data in the heap, `refCount`
+   * the number of live tensors sharing it (clones, reshapes and variables share data).
+   */
+  readonly dataIdMap: { get(dataId: tf.DataId): { readonly memoryOffset: number | null; readonly refCount: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A view typed by the tensor's dtype (Float32Array for float32, Int32Array, Uint8Array for bool). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
@@ -38,4 +41,13 @@ export function _heapPointer(info: tf.TensorInfo, backend?: tf.KernelBackend): n
   const heap = _wasmHeap(backend);
   const offset = heap.dataIdMap.get(info.dataId)?.memoryOffset;
   return typeof offset === 'number' ? offset : heap.typedArrayFromHeap(info).byteOffset;
+}
+
+/**
+ * Whether a tensor's heap data is referenced by that tensor alone (no clone, reshape or other
+ * variable shares it), so a kernel may overwrite it in place without any other tensor seeing
+ * the change. False for data the backend does not know.
+ */
+export function _soleHeapOwner(info: tf.TensorInfo, backend?: tf.KernelBackend): boolean {
+  return _wasmHeap(backend).dataIdMap.get(info.dataId)?.refCount === 1;
 }

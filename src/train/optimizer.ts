@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectInRange, expectSameShape, InvalidArgumentError, UnknownNameError } from '../errors';
 import { _heapTensor, _hostKernels, type HostKernels } from '../backend/host-kernels/index';
-import { _heapPointer } from '../backend/wasm-heap';
+import { _heapPointer, _soleHeapOwner } from '../backend/wasm-heap';
 import { _topCMaskedWeightGrads } from '../pruning/top-c';
 import { _signFloorKey } from '../pruning/top-c-window';
 
@@ -215,19 +215,59 @@ export function _slotOptimizer(
     };
   };
 
+  /** A parameter's slots, zeros before its first update. */
+  const slotsOf = (name: string, variable: tf.Tensor): tf.Tensor[] =>
+    slots.get(name) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(variable)));
+
+  /**
+   * Where a fused update writes a parameter and its slots: each tensor's own buffer when no
+   * other tensor shares it (the kernels read every entry before writing it, so the update runs
+   * in place: no allocation, no extra memory traffic), else a new heap tensor, so a clone (a
+   * snapshot, `getState`'s copies) keeps the old values.
+   */
+  const updateTargets = (tensors: readonly tf.Tensor[]): tf.Tensor[] =>
+    tensors.map((t) => (_soleHeapOwner(t) ? t : _heapTensor(t.shape)));
+
+  /** Runs a fused update into `targets` of `originals`; on a throw, frees the targets it made. */
+  const runInto = (targets: readonly tf.Tensor[], originals: readonly tf.Tensor[], run: () => void): void => {
+    try {
+      run();
+    } catch (e) {
+      targets.forEach((t, i) => t !== originals[i] && t.dispose());
+      throw e;
+    }
+  };
+
+  /** Installs a fused update's targets (from {@link updateTargets}): new buffers replace old ones. */
+  const commit = (name: string, variable: tf.Variable, targets: readonly tf.Tensor[], old: readonly tf.Tensor[], step: number): void => {
+    const [weight, ...fresh] = targets;
+    if (weight !== variable) {
+      variable.assign(weight);
+      weight.dispose();
+    }
+    fresh.forEach((t, i) => {
+      if (t === old[i]) return;
+      tf.keep(t);
+      old[i].dispose();
+    });
+    slots.set(name, fresh);
+    steps.set(name, step);
+  };
+
   /** One parameter's update from its gradient (fused on wasm), slots and step count included. */
   const applyOne = (name: string, grad: tf.Tensor): void => {
     const variable = expectParam('applyGradients', name);
     const step = (steps.get(name) ?? 0) + 1;
-    const old = slots.get(name) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(variable)));
+    const old = slotsOf(name, variable);
+    const kernels = _hostKernels();
+    if (kernels !== null && variable.dtype === 'float32' && grad.dtype === 'float32') {
+      const originals = [variable, ...old];
+      const targets = updateTargets(originals);
+      runInto(targets, originals, () => rule.updateFused(kernels, fusedIo(name, variable, grad, old, targets[0], targets.slice(1), step)));
+      commit(name, variable, targets, old, step);
+      return;
+    }
     const fresh = tf.tidy(() => {
-      const kernels = _hostKernels();
-      if (kernels !== null && variable.dtype === 'float32' && grad.dtype === 'float32') {
-        const [weight, ...updated] = [variable, ...old].map(() => _heapTensor(variable.shape));
-        rule.updateFused(kernels, fusedIo(name, variable, grad, old, weight, updated, step));
-        variable.assign(weight);
-        return updated.map((s) => tf.keep(s));
-      }
       const out = rule.update(variable, grad, old, step, lr);
       const mask = masks.get(name);
       const weight = mask ? tf.where(mask, out.weight, variable) : out.weight;
@@ -262,6 +302,9 @@ export function _slotOptimizer(
       for (const { weight: weightName, score: scoreName, grad, threshold } of gradients) {
         const weight = expectParam('applyTopCGradients', weightName);
         const score = expectParam('applyTopCGradients', scoreName);
+        if (score === weight) {
+          throw new InvalidArgumentError(`${fn}.applyTopCGradients: "${weightName}" is given as both the weight and its score; a score is its own variable.`);
+        }
         expectSameShape(`${fn}.applyTopCGradients`, `score "${scoreName}"`, score.shape, weight.shape);
         expectSameShape(`${fn}.applyTopCGradients`, `gradient of "${weightName}"`, grad.shape, weight.shape);
         const tauKey = new Int32Array(Float32Array.of(threshold).buffer)[0] & 0x7fffffff;
@@ -278,26 +321,20 @@ export function _slotOptimizer(
         }
         const stepW = (steps.get(weightName) ?? 0) + 1;
         const stepS = (steps.get(scoreName) ?? 0) + 1;
-        const oldW = slots.get(weightName) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(weight)));
-        const oldS = slots.get(scoreName) ?? rule.slotNames.map(() => tf.keep(tf.zerosLike(score)));
-        const [freshW, freshS] = tf.tidy(() => {
-          const [newWeight, ...newSlotsW] = [weight, ...oldW].map(() => _heapTensor(weight.shape));
-          const [newScore, ...newSlotsS] = [score, ...oldS].map(() => _heapTensor(score.shape));
-          rule.updateTopCFused!(kernels!, {
-            weight: fusedIo(weightName, weight, grad, oldW, newWeight, newSlotsW, stepW),
-            score: fusedIo(scoreName, score, grad, oldS, newScore, newSlotsS, stepS),
-            tauKey,
-            signFloorKey: _signFloorKey(tf.getBackend()),
-          });
-          weight.assign(newWeight);
-          score.assign(newScore);
-          return [newSlotsW.map((t) => tf.keep(t)), newSlotsS.map((t) => tf.keep(t))];
-        });
-        tf.dispose([...oldW, ...oldS]);
-        slots.set(weightName, freshW);
-        slots.set(scoreName, freshS);
-        steps.set(weightName, stepW);
-        steps.set(scoreName, stepS);
+        const oldW = slotsOf(weightName, weight);
+        const oldS = slotsOf(scoreName, score);
+        const originals = [weight, ...oldW, score, ...oldS];
+        const targets = updateTargets(originals);
+        const targetsW = targets.slice(0, 1 + oldW.length);
+        const targetsS = targets.slice(1 + oldW.length);
+        runInto(targets, originals, () => rule.updateTopCFused!(kernels!, {
+          weight: fusedIo(weightName, weight, grad, oldW, targetsW[0], targetsW.slice(1), stepW),
+          score: fusedIo(scoreName, score, grad, oldS, targetsS[0], targetsS.slice(1), stepS),
+          tauKey,
+          signFloorKey: _signFloorKey(tf.getBackend()),
+        }));
+        commit(weightName, weight, targetsW, oldW, stepW);
+        commit(scoreName, score, targetsS, oldS, stepS);
       }
     },
 

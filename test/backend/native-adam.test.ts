@@ -130,3 +130,35 @@ test('native Adam refuses arrays outside the heap and malformed arguments, writi
   assert.throws(() => binding!.adam!(heap, args(300, 256)));
   assert.deepEqual(heap, before, 'a refused call writes nothing');
 });
+
+test('Adam and top-c Adam in place (outputs over their own inputs) give the bits of fresh outputs, native and wasm alike', async () => {
+  await useTestBackend('wasm');
+  const sets: [string, HostKernels][] = [['wasm', _wasmHostKernels()!]];
+  if (!skip) sets.push(['native', _hostKernels()!]);
+  const h = HYPER[1];
+  const scalars = [h.wd, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2] as const;
+  for (const n of [9, 1029, LANEWISE_SPLIT_MIN_LENGTH + 1029]) {
+    for (const [label, kernels] of sets) {
+      tf.tidy(() => {
+        const dy = tf.tensor(awkward(n, n + 1, 1e-2));
+        const mask = tf.tensor(byteMask(n, n + 8), [n], 'bool');
+        const fresh = () => [awkward(n, n + 3, 1), awkward(n, n + 4, 1e-3), moments(n, n + 5), awkward(n, n + 2, 1), awkward(n, n + 6, 1e-3), moments(n, n + 7)]
+          .map((a) => tf.tensor(a)); // W, mW, vW, s, mS, vS
+        const topC = (io: number[], out: number[]) => kernels.adam_top_c(
+          _heapPointer(dy), io[3], io[0], io[1], io[2], io[4], io[5], out[0], out[1], out[2], out[3], out[4], out[5], _heapPointer(mask), 0, n,
+          h.decay, keyOf(0.25), _signFloorKey('wasm'), ...scalars, h.epsilon, 1.5, 1e-2, 1.2, 2e-2,
+        );
+        const adamOnly = (io: number[], out: number[]) => kernels.adam(
+          io[0], _heapPointer(dy), io[1], io[2], out[0], out[1], out[2], _heapPointer(mask), n, h.decay, ...scalars, 1.5, h.epsilon, 1e-2,
+        );
+        for (const [name, update, count] of [['adam_top_c', topC, 6], ['adam', adamOnly, 3]] as const) {
+          const inputs = fresh();
+          const pointers = inputs.map((t) => _heapPointer(t));
+          const expected = outputs(count, n, (out) => update(pointers, [...out, ...pointers.slice(count)]));
+          update(pointers, pointers);
+          inputs.slice(0, count).forEach((t, i) => assertSameBits(t.dataSync() as Float32Array, expected[i], `${label} ${name} n ${n}, output ${i}`));
+        }
+      });
+    }
+  }
+});

@@ -7,6 +7,7 @@ import { adam, type AdamOptions } from '../../src/train/adam';
 import { sgd, type SgdOptions } from '../../src/train/sgd';
 import type { Optimizer } from '../../src/train/optimizer';
 import { Rng } from '../../src/random';
+import { _heapPointer } from '../../src/backend/wasm-heap';
 
 /** A mask freezing every third entry. */
 const thirds = (n: number) => Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
@@ -92,6 +93,37 @@ test('fused updates on wasm leak no tensors and do not change an earlier clone o
   const names = profile.kernelNames.filter((k) => k !== 'Fill');
   assert.deepEqual(names.filter((k) => ['Sqrt', 'Mul', 'Multiply', 'Add', 'RealDiv', 'Sub', 'Select'].includes(k)), []);
   tf.dispose([snapshot, w]);
+  opt.dispose();
+});
+
+test('fused updates run in place while nothing else shares the buffers, and leave getState copies and clones untouched', async () => {
+  await useTestBackend('wasm');
+  const n = 257;
+  const w = tf.variable(tf.ones([n]));
+  const g = tf.fill([n], 0.5);
+  const opt = adam(new Map([['w', w]]), { learningRate: 0.1 });
+  const step = () => tf.tidy(() => opt.applyGradients(new Map([['w', g]])));
+  /** Heap offsets of w and its slots (getState's copies share the slots' data until disposed). */
+  const offsets = (): number[] => {
+    const state = opt.getState();
+    const out = [w, ...state.slots.values()].map((t) => _heapPointer(t));
+    tf.dispose([...state.slots.values()]);
+    return out;
+  };
+  step();
+  const before = offsets();
+  step();
+  assert.deepEqual(offsets(), before, 'the second step wrote over the first one\'s buffers');
+  const kept = opt.getState(); // shares the slots: the next step must write new memory
+  const keptValues = [...kept.slots.values()].map((t) => t.dataSync().slice());
+  const clone = tf.clone(w);
+  const cloneValues = clone.dataSync().slice();
+  step();
+  assert.deepEqual([...kept.slots.values()].map((t) => t.dataSync()), keptValues);
+  assert.deepEqual(clone.dataSync(), cloneValues);
+  assert.ok(w.dataSync()[0] < cloneValues[0], 'w moved');
+  assert.notDeepEqual(offsets(), before);
+  tf.dispose([...kept.slots.values(), clone, g, w]);
   opt.dispose();
 });
 

@@ -6,6 +6,7 @@ import { LANEWISE_SPLIT_MIN_LENGTH } from '../../src/backend/host-kernels/index'
 import { createNetwork } from '../../src/models/architectures';
 import { topCDerivedWeights, topCMaskedWeight } from '../../src/pruning';
 import { Rng } from '../../src/random';
+import { _heapPointer } from '../../src/backend/wasm-heap';
 import { adam, type AdamOptions } from '../../src/train/adam';
 import { crossEntropy } from '../../src/train/cross-entropy';
 import type { Optimizer } from '../../src/train/optimizer';
@@ -68,7 +69,7 @@ test('applyTopCGradients equals applyGradients with the top-c backward, bit for 
 });
 
 /** An MLP trained a few steps the WSN way: with derived weights, or with the hook alone. */
-async function trainMlp(backend: Backend, derived: boolean): Promise<{ arrays: Float32Array[]; tensors: number[] }> {
+async function trainMlp(backend: Backend, derived: boolean): Promise<{ arrays: Float32Array[]; tensors: number[]; offsets: string[] }> {
   await useTestBackend(backend);
   const network = createNetwork('mlp', { seed: 3, heads: [4], hidden: [16, 16] } as never);
   const variables = new Map(network.params);
@@ -81,11 +82,13 @@ async function trainMlp(backend: Backend, derived: boolean): Promise<{ arrays: F
   const x = tf.tensor4d(rng.fillUniform(new Float32Array(8 * h * w * c), -1, 1), [8, h, w, c]);
   const y = tf.tensor1d(Int32Array.from({ length: 8 }, () => rng.int(4)), 'int32');
   const tensors: number[] = [];
+  const offsets: string[] = []; // heap offsets of the variables per epoch (wasm)
   await trainTask({
     task: 0, variables, optimizer, epochs: 4, seed: 1,
     derivedWeights: derived ? masked : undefined,
     batches: () => {
       tensors.push(tf.memory().numTensors);
+      if (backend === 'wasm') offsets.push([...variables.values()].map((v) => _heapPointer(v)).join(','));
       return [0, 1, 2].map(() => ({ x: tf.clone(x), y: tf.clone(y), rows: Int32Array.of(0) }));
     },
     loss: (b) => {
@@ -98,7 +101,7 @@ async function trainMlp(backend: Backend, derived: boolean): Promise<{ arrays: F
   const arrays = [...variables.values()].map((v) => v.dataSync().slice() as Float32Array);
   optimizer.dispose();
   tf.dispose([x, y, ...variables.values()]);
-  return { arrays, tensors };
+  return { arrays, tensors, offsets };
 }
 
 test('trainTask with WSN derived weights trains exactly as the topCMaskedWeight hook, with a flat tensor count', async () => {
@@ -109,6 +112,12 @@ test('trainTask with WSN derived weights trains exactly as the topCMaskedWeight 
     assert.ok(hook.arrays.some((a, i) => i > 0 && a.some((v) => v !== 0)), 'something trained');
     // The optimizer's slots appear in the first epoch; from then on nothing accumulates.
     assert.equal(new Set(derived.tensors.slice(1)).size, 1, `${backend}: tensors per epoch ${derived.tensors}`);
+    // On wasm an update writes over a variable's own buffer once nothing else shares it (the
+    // scores share their initial tensors, which this test never frees, until the first step).
+    if (backend === 'wasm') {
+      assert.equal(new Set(derived.offsets.slice(1)).size, 1, `variables moved: ${derived.offsets.join(' / ')}`);
+      assert.notEqual(derived.offsets[0], derived.offsets[1], 'the shared scores were written to new memory');
+    }
   }
 });
 
@@ -124,6 +133,7 @@ test('topCDerivedWeights and applyTopCGradients refuse unknown names and mismatc
   const g = tf.zeros([3, 2]);
   assert.throws(() => opt.applyTopCGradients([{ weight: 'w', score: 'x', grad: g, threshold: 0 }]), /"x"/);
   assert.throws(() => opt.applyTopCGradients([{ weight: 'w', score: 's', grad: g, threshold: 0 }]), ShapeMismatchError);
+  assert.throws(() => opt.applyTopCGradients([{ weight: 'w', score: 'w', grad: g, threshold: 0 }]), (e) => e instanceof InvalidArgumentError && /"w" is given as both/.test(e.message));
   const ok = topCDerivedWeights([], vars, 0.5);
   assert.throws(() => ok.update(new Map([['w', g]]), opt), /not a weight computed/);
   opt.dispose();

@@ -26,7 +26,8 @@ import { ADAM_TOP_C_SCORE_KERNEL, ADAM_TOP_C_WEIGHT_KERNEL, TOP_C_FUNCTIONS, TOP
  * The fused kernels. Lane-wise ones take: pointers (byte offsets in the wasm heap) of the
  * inputs, then of the outputs, the mask pointer (0: no mask), the element count, one 0/1 per
  * option, the ints, the scalars (see each declaration); the others are documented in their
- * WAT files.
+ * WAT files. The optimizer kernels (`adam`, `sgd*`, `adam_top_c`) may write their outputs over
+ * their own inputs (W, s and the slots in place): every entry is read before it is written.
  */
 export interface HostKernels {
   adam(
@@ -104,16 +105,27 @@ let installed: {
   backend: tf.KernelBackend; kernels: HostKernels; wasmKernels: HostKernels; memory: WebAssembly.Memory; splitter: LanewiseSplitter | null;
 } | null = null;
 
-/** `adam_top_c` as its two wasm kernels, weight first (the score's pass reads the old weight). */
-function adamTopCOnWasm(kernels: Omit<HostKernels, 'adam_top_c'>): HostKernels['adam_top_c'] {
+/**
+ * `adam_top_c` as its two wasm kernels, weight first (the score's pass reads the old weight).
+ * When the weight is updated in place (outW = w), its new values go to a scratch buffer first
+ * and are copied over W after the score's pass.
+ */
+function adamTopCOnWasm(kernels: Omit<HostKernels, 'adam_top_c'>, memory: WebAssembly.Memory): HostKernels['adam_top_c'] {
   return (dy, s, w, mW, vW, mS, vS, outW, outMW, outVW, outS, outMS, outVS, maskW, maskS, n, decay, tauKey, signFloor,
     wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2W, stepSizeW, invCorrection2S, stepSizeS) => {
-    kernels.adam_top_c_weight(
-      dy, s, w, mW, vW, outW, outMW, outVW, maskW, n, decay, tauKey, wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2W, stepSizeW,
-    );
-    kernels.adam_top_c_score(
-      dy, w, s, mS, vS, outS, outMS, outVS, maskS, n, decay, signFloor, wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2S, stepSizeS,
-    );
+    const scratch = outW === w ? _heapTensor([n]) : null;
+    try {
+      const newW = scratch === null ? outW : _heapPointer(scratch);
+      kernels.adam_top_c_weight(
+        dy, s, w, mW, vW, newW, outMW, outVW, maskW, n, decay, tauKey, wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2W, stepSizeW,
+      );
+      kernels.adam_top_c_score(
+        dy, w, s, mS, vS, outS, outMS, outVS, maskS, n, decay, signFloor, wd, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, invCorrection2S, stepSizeS,
+      );
+      if (scratch !== null) new Uint8Array(memory.buffer).copyWithin(outW, newW, newW + 4 * n);
+    } finally {
+      scratch?.dispose();
+    }
   };
 }
 
@@ -145,7 +157,7 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
       : null;
     const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, exports, splitter)]));
     const compiled = { ...exports, ...entries } as unknown as Omit<HostKernels, 'adam_top_c'>;
-    const wasmKernels: HostKernels = { ...compiled, adam_top_c: adamTopCOnWasm(compiled) };
+    const wasmKernels: HostKernels = { ...compiled, adam_top_c: adamTopCOnWasm(compiled, memory) };
     const kernels: HostKernels = { ...wasmKernels, ...(_nativeAdamKernels(memory) ?? {}) };
     installed = { backend, kernels, wasmKernels, memory, splitter };
     _registerReluGradient(_fusedReluGrad);
