@@ -19,7 +19,7 @@ import { compare, formatTable, summarizeReps, torchResults, type WorkloadResult 
 import { fmt } from './stats';
 import { runTorch, TORCH_SETTINGS, torchVersion, type TorchRun } from './torch-reference';
 import { workloads } from './workloads/registry';
-import type { RepResult, Workload, WorkloadSettings } from './workloads/types';
+import type { Prepared, RepResult, Workload, WorkloadSettings } from './workloads/types';
 
 /** Command-line options. */
 interface Args {
@@ -76,24 +76,43 @@ function parseArgs(argv: readonly string[]): Args {
   };
 }
 
-/** Warm-up, then timed repetitions of one workload; frees everything it made. */
-async function measure(w: Workload, settings: WorkloadSettings): Promise<WorkloadResult> {
+/**
+ * Warm-up, then timed repetitions of one workload, or of several taken in turns (a WSN masked
+ * step and its unmasked twin: rep 1 of each, rep 2 of each, …, so both see the same machine
+ * state and their per-pair ratio is free of drift); frees everything it made.
+ */
+async function measure(group: readonly Workload[], settings: WorkloadSettings): Promise<WorkloadResult[]> {
   const before = tf.memory().numTensors;
-  const prepared = await w.prepare(settings);
-  const reps: RepResult[] = [];
-  const cpuMs: number[] = [];
+  const prepared: Prepared[] = [];
+  const reps = group.map((): RepResult[] => []);
+  const cpuMs = group.map((): number[] => []);
   try {
-    for (let i = 0; i < settings.warmup; i++) await prepared.rep();
+    for (const w of group) prepared.push(await w.prepare(settings));
+    for (let i = 0; i < settings.warmup; i++) for (const p of prepared) await p.rep();
     for (let i = 0; i < settings.reps; i++) {
-      const c0 = process.cpuUsage();
-      reps.push(await prepared.rep());
-      const c = process.cpuUsage(c0);
-      cpuMs.push((c.user + c.system) / 1000);
+      for (const [j, p] of prepared.entries()) {
+        const c0 = process.cpuUsage();
+        reps[j].push(await p.rep());
+        const c = process.cpuUsage(c0);
+        cpuMs[j].push((c.user + c.system) / 1000);
+      }
     }
   } finally {
-    prepared.dispose();
+    for (const p of prepared) p.dispose();
   }
-  return summarizeReps(w, reps, cpuMs, tf.memory().numTensors - before);
+  const leaked = tf.memory().numTensors - before;
+  return group.map((w, j) => summarizeReps(w, reps[j], cpuMs[j], leaked, group.length > 1 ? group[1 - j]?.name : undefined));
+}
+
+/** The chosen workloads in measuring order: a WSN masked workload joins its unmasked twin when both are chosen. */
+function measureGroups(chosen: readonly Workload[]): Workload[][] {
+  const groups: Workload[][] = [];
+  for (const w of chosen) {
+    const twin = chosen.find((x) => x.unmaskedOf === w.name);
+    if (w.unmaskedOf && chosen.some((x) => x.name === w.unmaskedOf)) continue; // measured with its twin
+    groups.push(twin ? [w, twin] : [w]);
+  }
+  return groups;
 }
 
 async function profileWorkload(w: Workload, settings: WorkloadSettings): Promise<StepProfile | null> {
@@ -123,11 +142,15 @@ async function main(): Promise<void> {
   const chosen = workloads.filter((w) => args.names.includes(w.name));
   const settings: WorkloadSettings = { reps: args.reps, warmup: args.warmup, quick: args.quick };
   const results = new Map<string, WorkloadResult>();
-  for (const w of chosen) {
-    const r = await measure(w, settings);
-    results.set(w.name, r);
-    const unit = w.unit === 'ms/step' ? 'ms/step' : 'samples/s';
-    console.log(`TicketLab ${w.name.padEnd(15)} ${fmt(r.value.median).padStart(9)} ${unit} [${fmt(r.value.min)}–${fmt(r.value.max)}], CPU/wall ${r.cpuPerWall.median.toFixed(2)}${r.leakedTensors ? `, LEAKED ${r.leakedTensors} tensors` : ''}  — ${w.title}`);
+  for (const group of measureGroups(chosen)) {
+    const measured = await measure(group, settings);
+    group.forEach((w, j) => {
+      const r = measured[j];
+      results.set(w.name, r);
+      const unit = w.unit === 'ms/step' ? 'ms/step' : 'samples/s';
+      const turns = r.interleavedWith ? `, in turns with ${r.interleavedWith}` : '';
+      console.log(`TicketLab ${w.name.padEnd(15)} ${fmt(r.value.median).padStart(9)} ${unit} [${fmt(r.value.min)}–${fmt(r.value.max)}], CPU/wall ${r.cpuPerWall.median.toFixed(2)}${turns}${r.leakedTensors ? `, LEAKED ${r.leakedTensors} tensors` : ''}  — ${w.title}`);
+    });
   }
 
   const profiles: Record<string, StepProfile> = {};
