@@ -26,7 +26,7 @@ export const workloads: readonly Workload[] = Object.freeze([
   }),
   trainStepWorkload({
     name: 'alexnet', title: 'AlexNet-like (CIFAR-100 Split), batch 64, dropout on, head 100', architecture: 'alexnet',
-    batch: 64, headWidth: 100, steps: { full: 2, quick: 1 }, torch: 'alexnet',
+    batch: 64, headWidth: 100, steps: { full: 4, quick: 1 }, torch: 'alexnet',
   }),
   trainStepWorkload({
     name: 'resnet18', title: 'reduced ResNet-18 nf=20 (5-Datasets), batch 64, head 10', architecture: 'resnet18-reduced',
@@ -38,7 +38,7 @@ export const workloads: readonly Workload[] = Object.freeze([
   }),
   trainStepWorkload({
     name: 'alexnet-wsn', title: 'WSN masked step, AlexNet-like batch 64', architecture: 'alexnet',
-    batch: 64, headWidth: 100, steps: { full: 2, quick: 1 }, wsn, torch: 'alexnet-wsn', unmaskedOf: 'alexnet',
+    batch: 64, headWidth: 100, steps: { full: 4, quick: 1 }, wsn, torch: 'alexnet-wsn', unmaskedOf: 'alexnet',
   }),
   topCOmniglot,
   dataBatches,
