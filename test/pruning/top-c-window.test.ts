@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src/random';
 import { topCMask, topCMaskSTE, topCRank } from '../../src/pruning';
-import { _topCWindowed, SPLIT_MIN_LENGTH, type TopCWindowState } from '../../src/pruning/top-c-window';
+import { _kthSmallest, _topCWindowed, SPLIT_MIN_LENGTH, type TopCWindowState } from '../../src/pruning/top-c-window';
 import { LANEWISE_SPLIT_MIN_LENGTH } from '../../src/backend/host-kernels/index';
 import { useTestBackend } from '../helpers/backend';
 
@@ -83,4 +83,24 @@ describe('windowed top-c selection', () => {
       score.dispose();
     });
   }
+});
+
+describe('_kthSmallest (the window\'s threshold among its collected keys)', () => {
+  it('equals the sorted order at every rank, with duplicates, runs and one-value arrays, and leaves its input alone', () => {
+    const rng = new Rng(31);
+    const cases = [
+      Int32Array.of(5),
+      Int32Array.of(7, 7, 7, 7),
+      Int32Array.from({ length: 40 }, (_, i) => i), // sorted
+      Int32Array.from({ length: 40 }, (_, i) => 40 - i), // reversed
+      ...[3, 17, 64, 301].map((n) => Int32Array.from({ length: n }, () => 0x3c000000 + rng.int(n >> 1))), // many ties
+      Int32Array.from({ length: 1000 }, () => rng.int(0x7fffffff)),
+    ];
+    for (const keys of cases) {
+      const before = keys.slice();
+      const sorted = keys.slice().sort();
+      for (let rank = 1; rank <= keys.length; rank++) assert.equal(_kthSmallest(keys, rank), sorted[rank - 1], `n ${keys.length}, rank ${rank}`);
+      assert.deepEqual(keys, before);
+    }
+  });
 });
