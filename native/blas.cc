@@ -195,12 +195,23 @@ bool FloatArrays(napi_env env, uint8_t* heap, size_t heapBytes, const double* ar
   return true;
 }
 
-bool EntryCount(napi_env env, double n, int64_t* out) {
+// An update call's heap, its `count` arguments and the entry count at args[countAt] (a
+// non-negative integer), or false with a JS exception pending.
+struct UpdateCall {
+  uint8_t* heap;
+  size_t bytes;
+  const double* args;
+  int64_t n;
+};
+
+bool ParseUpdateCall(napi_env env, napi_callback_info info, const char* name, size_t count, size_t countAt, UpdateCall* call) {
+  if (!HeapAndArguments(env, info, name, count, &call->heap, &call->bytes, &call->args)) return false;
+  const double n = call->args[countAt];
   if (!(n >= 0) || n != std::floor(n) || n > 9007199254740991.0) {
-    napi_throw_range_error(env, nullptr, "adam: the entry count must be a non-negative integer");
+    napi_throw_range_error(env, nullptr, (std::string(name) + ": the entry count must be a non-negative integer").c_str());
     return false;
   }
-  *out = static_cast<int64_t>(n);
+  call->n = static_cast<int64_t>(n);
   return true;
 }
 
@@ -213,12 +224,9 @@ ticketlab::AdamHyper Hyper(const double* args, bool decay, int first) {
 // adam(heap, [w, g, m, v, outW, outM, outV, mask, n, decay, threads, wd, β1, 1−β1, β2, 1−β2, ε,
 // 1/c2, stepSize]): pointers are byte offsets in `heap`, mask 0 for none.
 napi_value Adam(napi_env env, napi_callback_info info) {
-  uint8_t* heap;
-  size_t bytes;
-  const double* args;
-  if (!HeapAndArguments(env, info, "adam", 19, &heap, &bytes, &args)) return nullptr;
-  int64_t n;
-  if (!EntryCount(env, args[8], &n)) return nullptr;
+  UpdateCall c;
+  if (!ParseUpdateCall(env, info, "adam", 19, 8, &c)) return nullptr;
+  const auto [heap, bytes, args, n] = c;
   const char* const names[] = {"w", "g", "m", "v", "outW", "outM", "outV"};
   float* p[7];
   if (!FloatArrays(env, heap, bytes, args, 0, 7, n, names, p)) return nullptr;
@@ -233,12 +241,9 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 // n, decay, tauKey, signFloorKey, threads, wd, β1, 1−β1, β2, 1−β2, ε, 1/c2 of W, stepSize of W,
 // 1/c2 of s, stepSize of s]).
 napi_value AdamTopC(napi_env env, napi_callback_info info) {
-  uint8_t* heap;
-  size_t bytes;
-  const double* args;
-  if (!HeapAndArguments(env, info, "adamTopC", 30, &heap, &bytes, &args)) return nullptr;
-  int64_t n;
-  if (!EntryCount(env, args[15], &n)) return nullptr;
+  UpdateCall c;
+  if (!ParseUpdateCall(env, info, "adamTopC", 30, 15, &c)) return nullptr;
+  const auto [heap, bytes, args, n] = c;
   const char* const names[] = {"dy", "s", "w", "mW", "vW", "mS", "vS", "outW", "outMW", "outVW", "outS", "outMS", "outVS"};
   float* p[13];
   if (!FloatArrays(env, heap, bytes, args, 0, 13, n, names, p)) return nullptr;
