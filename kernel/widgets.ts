@@ -35,16 +35,16 @@ export class Widget {
    * @param modelName e.g. `'IntSliderModel'`
    * @param viewName e.g. `'IntSliderView'`, or null for models without views (Layout, styles)
    * @param state initial trait values
-   * @param module the model/view module and version
+   * @param widgetModule the model/view module and version
    */
-  constructor(modelName: string, viewName: string | null, state: Record<string, unknown>, module = CONTROLS) {
+  constructor(modelName: string, viewName: string | null, state: Record<string, unknown>, widgetModule = CONTROLS) {
     this.state = {
       _model_name: modelName,
-      _model_module: module.module,
-      _model_module_version: module.version,
+      _model_module: widgetModule.module,
+      _model_module_version: widgetModule.version,
       _view_name: viewName,
-      _view_module: viewName ? module.module : null,
-      _view_module_version: viewName ? module.version : '',
+      _view_module: viewName ? widgetModule.module : null,
+      _view_module_version: viewName ? widgetModule.version : '',
       _view_count: null,
       ...state,
     };

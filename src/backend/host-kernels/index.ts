@@ -135,8 +135,8 @@ function adamTopCOnWasm(kernels: Omit<HostKernels, 'adam_top_c'>, memory: WebAss
  */
 export async function _installHostKernels(backend: tf.KernelBackend): Promise<string | null> {
   if (installed?.backend === backend) return null;
-  const module = _wasmHeap(backend).wasm;
-  const memory = module?.wasmMemory ?? module?.asm?.memory;
+  const wasmModule = _wasmHeap(backend).wasm;
+  const memory = wasmModule?.wasmMemory ?? wasmModule?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return 'fused kernels off: the wasm backend exposes no memory object';
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
@@ -150,13 +150,15 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
     const binary = parsed.toBinary({}).buffer;
     parsed.destroy();
     const instance = await WebAssembly.instantiate(binary, { env: { memory } });
-    const exports = instance.instance.exports as Record<string, unknown>;
-    const program: SharedWasmProgram = { id: `host-kernels-${++programCount}`, binary: new Uint8Array(binary), memory, exports };
+    // Not named `exports`: tsc's CommonJS output reads this module's exported constants
+    // (LANEWISE_SPLIT_MIN_LENGTH below) as `exports.NAME`, which a local of that name would shadow.
+    const wasmExports = instance.instance.exports as Record<string, unknown>;
+    const program: SharedWasmProgram = { id: `host-kernels-${++programCount}`, binary: new Uint8Array(binary), memory, exports: wasmExports };
     const splitter = shared
       ? { parts: hostHelperCount() + 1, minLength: LANEWISE_SPLIT_MIN_LENGTH, run: (name: string, parts: readonly (readonly number[])[]) => runWasmParts(program, name, parts) }
       : null;
-    const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, exports, splitter)]));
-    const compiled = { ...exports, ...entries } as unknown as Omit<HostKernels, 'adam_top_c'>;
+    const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, wasmExports, splitter)]));
+    const compiled = { ...wasmExports, ...entries } as unknown as Omit<HostKernels, 'adam_top_c'>;
     const wasmKernels: HostKernels = { ...compiled, adam_top_c: adamTopCOnWasm(compiled, memory) };
     const kernels: HostKernels = { ...wasmKernels, ...(_nativeAdamKernels(memory) ?? {}) };
     installed = { backend, kernels, wasmKernels, memory, splitter };

@@ -144,13 +144,13 @@ const PART_ALIGN = 1024;
  * bit-identical to one pass).
  */
 export function lanewiseEntry(
-  kernel: LanewiseKernel, exports: Record<string, unknown>, splitter: LanewiseSplitter | null = null,
+  kernel: LanewiseKernel, wasmExports: Record<string, unknown>, splitter: LanewiseSplitter | null = null,
 ): (...args: number[]) => void {
   const pointers = kernel.inputs.length + kernel.outputs.length;
   const optionCount = kernel.options.length;
   const table = new Map(variants(kernel).map(({ masked, options }) => {
     const name = variantName(kernel, masked, options);
-    return [`${masked}:${options.join(',')}`, { name, run: exports[name] as (...args: number[]) => void }];
+    return [`${masked}:${options.join(',')}`, { name, run: wasmExports[name] as (...args: number[]) => void }];
   }));
   return (...args: number[]) => {
     const mask = args[pointers];
