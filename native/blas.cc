@@ -1,6 +1,6 @@
 // TicketLab's optional native kernels: N-API bindings to the system BLAS (OpenBLAS from Debian's
 // libopenblas-dev) that multiply float32 matrices in place in any typed-array memory, including
-// the wasm backend's heap; convolutions built on it; and Adam updates in that heap. Built by scripts/build-native.cjs at install time; when it
+// the wasm backend's heap; convolutions built on it; and Adam updates and WSN's top-c window pass in that heap. Built by scripts/build-native.cjs at install time; when it
 // is missing, TicketLab uses its wasm kernels (src/backend/native-blas.ts).
 #include <node_api.h>
 #include <cblas.h>
@@ -13,6 +13,7 @@
 #include "conv.h"
 #include "optimizer.h"
 #include "pool.h"
+#include "top-c.h"
 
 namespace {
 
@@ -166,10 +167,11 @@ bool HeapAndArguments(napi_env env, napi_callback_info info, const char* name, s
   return true;
 }
 
-// Checks byte offset `at` of `count` elements of `size` bytes in a heap of `heapBytes`; a mask
-// offset of 0 means none (null). Throws a RangeError naming the argument when it does not fit.
+// Checks byte offset `at` of `count` elements of `size` bytes in a heap of `heapBytes`; an
+// optional offset of 0 means none (null). Throws a RangeError naming the entry point `fn` and
+// the argument when it does not fit.
 template <class T>
-bool HeapArray(napi_env env, uint8_t* heap, size_t heapBytes, double at, int64_t count, const char* what, bool optional, T** out) {
+bool HeapArray(napi_env env, const char* fn, uint8_t* heap, size_t heapBytes, double at, int64_t count, const char* what, bool optional, T** out) {
   if (optional && at == 0) {
     *out = nullptr;
     return true;
@@ -177,7 +179,7 @@ bool HeapArray(napi_env env, uint8_t* heap, size_t heapBytes, double at, int64_t
   const double end = at + static_cast<double>(count) * sizeof(T);
   if (!(at >= 0) || at != std::floor(at) || static_cast<int64_t>(at) % alignof(T) != 0 || end > static_cast<double>(heapBytes)) {
     char message[160];
-    std::snprintf(message, sizeof message, "adam: %s (byte offset %.17g, %lld entries) lies outside the heap or is misaligned", what, at,
+    std::snprintf(message, sizeof message, "%s: %s (byte offset %.17g, %lld entries) lies outside the heap or is misaligned", fn, what, at,
                   static_cast<long long>(count));
     napi_throw_range_error(env, nullptr, message);
     return false;
@@ -187,10 +189,10 @@ bool HeapArray(napi_env env, uint8_t* heap, size_t heapBytes, double at, int64_t
 }
 
 // The `count` float32 arrays of n entries at byte offsets args[first …] (names for errors).
-bool FloatArrays(napi_env env, uint8_t* heap, size_t heapBytes, const double* args, int first, int count, int64_t n,
+bool FloatArrays(napi_env env, const char* fn, uint8_t* heap, size_t heapBytes, const double* args, int first, int count, int64_t n,
                  const char* const* names, float** out) {
   for (int i = 0; i < count; ++i) {
-    if (!HeapArray(env, heap, heapBytes, args[first + i], n, names[i], false, &out[i])) return false;
+    if (!HeapArray(env, fn, heap, heapBytes, args[first + i], n, names[i], false, &out[i])) return false;
   }
   return true;
 }
@@ -229,9 +231,9 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   const auto [heap, bytes, args, n] = c;
   const char* const names[] = {"w", "g", "m", "v", "outW", "outM", "outV"};
   float* p[7];
-  if (!FloatArrays(env, heap, bytes, args, 0, 7, n, names, p)) return nullptr;
+  if (!FloatArrays(env, "adam", heap, bytes, args, 0, 7, n, names, p)) return nullptr;
   ticketlab::AdamArrays a = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], nullptr};
-  if (!HeapArray(env, heap, bytes, args[7], n, "mask", true, &a.mask)) return nullptr;
+  if (!HeapArray(env, "adam", heap, bytes, args[7], n, "mask", true, &a.mask)) return nullptr;
   const ticketlab::AdamStep step = {static_cast<float>(args[17]), static_cast<float>(args[18])};
   ticketlab::AdamUpdate(a, n, Hyper(args, args[9] != 0, 11), step, static_cast<int>(args[10]));
   return nullptr;
@@ -246,15 +248,42 @@ napi_value AdamTopC(napi_env env, napi_callback_info info) {
   const auto [heap, bytes, args, n] = c;
   const char* const names[] = {"dy", "s", "w", "mW", "vW", "mS", "vS", "outW", "outMW", "outVW", "outS", "outMS", "outVS"};
   float* p[13];
-  if (!FloatArrays(env, heap, bytes, args, 0, 13, n, names, p)) return nullptr;
+  if (!FloatArrays(env, "adamTopC", heap, bytes, args, 0, 13, n, names, p)) return nullptr;
   ticketlab::AdamTopCArrays a = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], nullptr, nullptr, 0, 0, {}, {}};
-  if (!HeapArray(env, heap, bytes, args[13], n, "maskW", true, &a.maskW)) return nullptr;
-  if (!HeapArray(env, heap, bytes, args[14], n, "maskS", true, &a.maskS)) return nullptr;
+  if (!HeapArray(env, "adamTopC", heap, bytes, args[13], n, "maskW", true, &a.maskW)) return nullptr;
+  if (!HeapArray(env, "adamTopC", heap, bytes, args[14], n, "maskS", true, &a.maskS)) return nullptr;
   a.tauKey = static_cast<int32_t>(args[17]);
   a.signFloorKey = static_cast<int32_t>(args[18]);
   a.stepW = {static_cast<float>(args[26]), static_cast<float>(args[27])};
   a.stepS = {static_cast<float>(args[28]), static_cast<float>(args[29])};
   ticketlab::AdamTopCUpdate(a, n, Hyper(args, args[16] != 0, 20), static_cast<int>(args[19]));
+  return nullptr;
+}
+
+// topCWindow(heap, [s, w, out, n, lo, hi, capacity, keys, index, counts, threads]): the top-c
+// window pass of top-c.h over byte offsets in `heap`; w 0 for the 0/1 mask.
+napi_value TopCWindow(napi_env env, napi_callback_info info) {
+  UpdateCall c;
+  if (!ParseUpdateCall(env, info, "topCWindow", 11, 3, &c)) return nullptr;
+  const auto [heap, bytes, args, n] = c;
+  const double capacity = args[6];
+  if (!(args[4] >= 0) || !(args[5] >= 0) || args[4] > 2147483647.0 || args[5] > 2147483647.0 || !(capacity >= 0) || capacity > 2147483647.0 ||
+      n > 2147483647) {
+    napi_throw_range_error(env, nullptr, "topCWindow: lo, hi and capacity must be int32 keys ≥ 0, and n at most 2^31 − 1");
+    return nullptr;
+  }
+  const int64_t cap = static_cast<int64_t>(capacity);
+  ticketlab::TopCWindowArrays a{};
+  const int32_t* s = nullptr;
+  if (!HeapArray(env, "topCWindow", heap, bytes, args[0], n, "s", false, &s) || !HeapArray(env, "topCWindow", heap, bytes, args[1], n, "w", true, &a.w) ||
+      !HeapArray(env, "topCWindow", heap, bytes, args[2], n, "out", false, &a.out) ||
+      !HeapArray(env, "topCWindow", heap, bytes, args[7], cap, "keys", false, &a.keys) ||
+      !HeapArray(env, "topCWindow", heap, bytes, args[8], cap, "index", false, &a.index) ||
+      !HeapArray(env, "topCWindow", heap, bytes, args[9], 2, "counts", false, &a.counts)) {
+    return nullptr;
+  }
+  a.s = s;
+  ticketlab::TopCWindow(a, n, static_cast<int32_t>(args[4]), static_cast<int32_t>(args[5]), static_cast<int32_t>(cap), static_cast<int>(args[10]));
   return nullptr;
 }
 
@@ -289,6 +318,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "adam", fn);
   napi_create_function(env, "adamTopC", NAPI_AUTO_LENGTH, AdamTopC, nullptr, &fn);
   napi_set_named_property(env, exports, "adamTopC", fn);
+  napi_create_function(env, "topCWindow", NAPI_AUTO_LENGTH, TopCWindow, nullptr, &fn);
+  napi_set_named_property(env, exports, "topCWindow", fn);
   napi_create_function(env, "simd", NAPI_AUTO_LENGTH, Simd, nullptr, &fn);
   napi_set_named_property(env, exports, "simd", fn);
   napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, nullptr, &fn);

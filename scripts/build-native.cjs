@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds TicketLab's optional native binding (native/*.cc → build/ticketlab_blas.node: BLAS
-// products, convolutions, Adam updates) with the system C++ compiler, Node's headers and
+// products, convolutions, Adam updates, WSN's top-c window pass) with the system C++ compiler, Node's headers and
 // OpenBLAS (Debian: g++ libopenblas-dev). -ffp-contract=off: no multiply-add is fused, so the
 // native Adam stays bit-identical to the wasm kernels and the tensor rule.
 // Runs on `npm install`/`npm ci` (postinstall). A failure is not an error: TicketLab then runs on
@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const sources = ['blas.cc', 'conv.cc', 'optimizer.cc'].map((file) => path.join(root, 'native', file));
+const sources = ['blas.cc', 'conv.cc', 'optimizer.cc', 'top-c.cc'].map((file) => path.join(root, 'native', file));
 const out = path.join(root, 'build', 'ticketlab_blas.node');
 const headers = [path.join(path.dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'].find((dir) =>
   fs.existsSync(path.join(dir, 'node_api.h')),

@@ -38,6 +38,12 @@ export interface NativeBlas {
   adam?(heap: Uint8Array, args: Float64Array): void;
   /** WSN's W and s updated in one pass (the wasm `adam_top_c_weight` then `adam_top_c_score`). */
   adamTopC?(heap: Uint8Array, args: Float64Array): void;
+  /**
+   * WSN's top-c window pass over byte offsets in `heap` (the wasm `topc_window` kernel over the
+   * whole range, cut over `threads` when long); `args` as in native/blas.cc. Absent from
+   * bindings built before it existed.
+   */
+  topCWindow?(heap: Uint8Array, args: Float64Array): void;
   /** The vector code the native kernels run: 'avx2' or 'scalar'. */
   simd?(): string;
 }

@@ -21,7 +21,7 @@ export function _dropoutKeepFused(shape: readonly number[], rate: number, seed: 
   const base = _heapPointer(keep);
   const cut = Math.ceil(rate * 16777216); // draw >>> 8 < rate·2^24 ⇔ draw >>> 8 < ⌈rate·2^24⌉
   const scale = 1 / (1 - rate);
-  const step = Math.ceil(size / _hostKernelPartCount(size) / 1024) * 1024;
+  const step = Math.ceil(size / _hostKernelPartCount(size, 'dropout_keep') / 1024) * 1024;
   const rng = new Rng(seed);
   const parts: number[][] = [];
   for (let start = 0; start < size; start += step) {

@@ -16,7 +16,8 @@
  * order of the bits is the float order (−0 and +0 both map to key 0, as `abs` does).
  *
  * On wasm the passes run as SIMD kernels on the heap (src/backend/host-kernels/top-c-kernels.ts,
- * the same integer logic), long tensors in parts on the host threads, merged in index order. Elsewhere large JS passes are split over the host threads
+ * the same integer logic), long tensors in parts on the host threads, merged in index order; the
+ * window pass runs on the native binding where it is built (native/top-c.cc, AVX2, its own threads). Elsewhere large JS passes are split over the host threads
  * (src/backend/host-threads.ts) when the arrays live in shared memory; each part counts and
  * collects its own range and the parts are merged in index order, so the result is
  * bit-identical to one serial pass.
@@ -304,7 +305,7 @@ function windowedOnKernels(
   const hi = Math.min(0x7fffffff, state.tauKey + state.halfWidth) | 0;
   // One window pass per part of [0, n) (several on the host threads for long tensors), each
   // with its own buffer: keys, local indices, [below, inside].
-  const partCount = _hostKernelPartCount(n);
+  const partCount = _hostKernelPartCount(n, 'topc_window');
   const step = Math.ceil(n / partCount / 1024) * 1024;
   const starts = Array.from({ length: Math.ceil(n / step) }, (_, j) => j * step);
   const stride = 2 * capacity + 2;

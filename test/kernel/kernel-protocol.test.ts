@@ -259,14 +259,14 @@ test('the built library splits fused kernel passes over the host threads as the 
     const { initBackend } = require(${JSON.stringify(path.join(root, 'dist/src/backend/index.js'))});
     const kernels = require(${JSON.stringify(path.join(root, 'dist/src/backend/host-kernels/index.js'))});
     initBackend({ backend: 'wasm', quiet: true }).then(() =>
-      console.log(JSON.stringify([6400, 1 << 17, 1 << 20].map((n) => kernels._hostKernelPartCount(n)))));`;
+      console.log(JSON.stringify([6400, 1 << 17, 1 << 20].map((n) => kernels._hostKernelPartCount(n, 'relu')))));`;
   const child = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', cwd: root, timeout: 60_000 });
   assert.equal(child.status, 0, child.stderr);
   const built = JSON.parse(child.stdout.trim().split('\n').pop()!) as number[];
   const { initBackend } = await import('../../src/backend/index');
   const { _hostKernelPartCount, LANEWISE_SPLIT_MIN_LENGTH } = await import('../../src/backend/host-kernels/index');
   await initBackend({ backend: 'wasm', quiet: true });
-  const source = [6400, 1 << 17, 1 << 20].map((n) => _hostKernelPartCount(n));
+  const source = [6400, 1 << 17, 1 << 20].map((n) => _hostKernelPartCount(n, 'relu'));
   assert.deepEqual(built, source);
   assert.deepEqual(built.slice(0, 2), [1, 1], `passes shorter than ${LANEWISE_SPLIT_MIN_LENGTH} entries must run in one part`);
 });

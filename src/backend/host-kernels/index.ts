@@ -19,7 +19,7 @@ import { DROPOUT_KEEP_FUNCTION } from './dropout-wat';
 import { MAX_POOL_GRAD_FUNCTION } from './max-pool-grad-wat';
 import { _registerReluGradient, RELU_GRAD_KERNEL, RELU_KERNEL } from './relu-kernels';
 import { TRANSPOSE_FUNCTIONS } from './transpose-wat';
-import { _nativeAdamKernels } from './native-adam';
+import { _nativeHostKernels } from './native-kernels';
 import { ADAM_TOP_C_SCORE_KERNEL, ADAM_TOP_C_WEIGHT_KERNEL, TOP_C_FUNCTIONS, TOP_C_MASK_THRESHOLD, TOP_C_MASKED_WEIGHT_GRAD, TOP_C_WEIGHT_THRESHOLD } from './top-c-kernels';
 
 /**
@@ -64,7 +64,7 @@ export interface HostKernels {
   /**
    * WSN's weight W and score s updated from dy = ∂L/∂(W ⊙ m): `adam_top_c_weight` on W, then
    * `adam_top_c_score` on s (which reads the old W), as one call; one pass over the arrays on the
-   * native binding (native-adam.ts). Masks 0 for none.
+   * native binding (native-kernels.ts). Masks 0 for none.
    */
   adam_top_c(
     dy: number, s: number, w: number, mW: number, vW: number, mS: number, vS: number,
@@ -103,6 +103,8 @@ let programCount = 0;
 
 let installed: {
   backend: tf.KernelBackend; kernels: HostKernels; wasmKernels: HostKernels; memory: WebAssembly.Memory; splitter: LanewiseSplitter | null;
+  /** Kernels the native binding runs (they cut long passes over its threads themselves). */
+  native: ReadonlySet<string>;
 } | null = null;
 
 /**
@@ -160,8 +162,9 @@ export async function _installHostKernels(backend: tf.KernelBackend): Promise<st
     const entries = Object.fromEntries(lanewise.map((kernel) => [kernel.name, lanewiseEntry(kernel, wasmExports, splitter)]));
     const compiled = { ...wasmExports, ...entries } as unknown as Omit<HostKernels, 'adam_top_c'>;
     const wasmKernels: HostKernels = { ...compiled, adam_top_c: adamTopCOnWasm(compiled, memory) };
-    const kernels: HostKernels = { ...wasmKernels, ...(_nativeAdamKernels(memory) ?? {}) };
-    installed = { backend, kernels, wasmKernels, memory, splitter };
+    const native = _nativeHostKernels(memory);
+    const kernels: HostKernels = { ...wasmKernels, ...native };
+    installed = { backend, kernels, wasmKernels, memory, splitter, native: new Set(Object.keys(native)) };
     _registerReluGradient(_fusedReluGrad);
     return null;
   } catch (e) {
@@ -185,22 +188,26 @@ export function _wasmHostKernels(): HostKernels | null {
 }
 
 /**
- * How many parts a pass of the fused kernels over `n` entries is cut into: the host threads
- * plus the caller's when the heap is shared and n ≥ {@link LANEWISE_SPLIT_MIN_LENGTH}, else 1.
+ * How many parts the caller should cut a pass of the fused kernel `name` over `n` entries into
+ * for {@link _runHostKernelParts}: the host threads plus the caller's when the heap is shared
+ * and n ≥ {@link LANEWISE_SPLIT_MIN_LENGTH}, else 1; always 1 for a kernel the native binding
+ * runs, which cuts long passes over its own threads.
  */
-export function _hostKernelPartCount(n: number): number {
+export function _hostKernelPartCount(n: number, name: string): number {
   const splitter = installed?.splitter ?? null;
-  return splitter === null || n < splitter.minLength ? 1 : splitter.parts;
+  if (splitter === null || n < splitter.minLength || installed!.native.has(name)) return 1;
+  return splitter.parts;
 }
 
 /**
  * Runs the fused kernel export `name` once per argument list, in parallel over the host threads
  * (part 0 on the calling thread); the parts must touch disjoint memory. At most
- * {@link _hostKernelPartCount} parts.
+ * {@link _hostKernelPartCount} parts; one part runs the active kernel (the native one where the
+ * binding replaces it) on the calling thread.
  */
 export function _runHostKernelParts(name: string, parts: readonly (readonly number[])[]): void {
   const splitter = installed?.splitter ?? null;
-  if (splitter === null) {
+  if (splitter === null || parts.length === 1) {
     const run = (installed!.kernels as unknown as Record<string, (...args: number[]) => void>)[name];
     for (const args of parts) run(...args);
   } else {
